@@ -1,0 +1,3 @@
+#!/bin/sh
+# Debian protobuf-compiler.
+exec /usr/bin/protoc "$@"
