@@ -1,0 +1,272 @@
+#include "arena/bump_arena.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace ctxmem::arena {
+
+// Chunk header at the low end; allocations grow down from the high end.
+struct BumpArena::Chunk {
+  Chunk* next;
+  size_t size;  // bytes taken from upstream, header included
+  char* usable() { return reinterpret_cast<char*>(this) + sizeof(Chunk); }
+  char* end() { return reinterpret_cast<char*>(this) + size; }
+  size_t capacity() const { return size - sizeof(Chunk); }
+};
+
+namespace {
+
+constexpr size_t kChunkAlignment = alignof(std::max_align_t);
+
+bool IsPowerOfTwo(size_t n) { return n != 0 && (n & (n - 1)) == 0; }
+
+size_t RoundUp(size_t n, size_t to) { return (n + to - 1) & ~(to - 1); }
+
+[[noreturn, maybe_unused]] void DieMisuse(const char* what) {
+  std::fprintf(stderr, "ctxmem::arena::BumpArena: %s\n", what);
+  std::abort();
+}
+
+}  // namespace
+
+BumpArena::BumpArena(const BumpArenaOptions& options)
+    : options_(options),
+      upstream_(options.upstream != nullptr ? options.upstream : std::pmr::new_delete_resource()) {
+  options_.initial_chunk_bytes =
+      std::max(options_.initial_chunk_bytes, sizeof(Chunk) + kChunkAlignment);
+  options_.max_chunk_bytes = std::max(options_.max_chunk_bytes, options_.initial_chunk_bytes);
+  next_chunk_bytes_ = options_.initial_chunk_bytes;
+}
+
+BumpArena::~BumpArena() { Release(); }
+
+void* BumpArena::AllocateSlow(size_t bytes, size_t alignment) {
+  if (!IsPowerOfTwo(alignment)) return nullptr;
+  if (bytes == 0) bytes = 1;  // distinct, valid pointers even for empty requests
+  if (bytes > SIZE_MAX / 2 || alignment > SIZE_MAX / 4) return nullptr;
+  // Retry the current chunk: a zero-byte request lands here first.
+  const uintptr_t cur = reinterpret_cast<uintptr_t>(cur_);
+  if (current_ != nullptr && bytes <= cur - reinterpret_cast<uintptr_t>(limit_)) {
+    const uintptr_t p = (cur - bytes) & ~(alignment - 1);
+    if (p >= reinterpret_cast<uintptr_t>(limit_)) {
+      cur_ = reinterpret_cast<char*>(p);
+      CTXMEM_ARENA_UNPOISON(cur_, bytes);
+      return cur_;
+    }
+  }
+  // Room for the worst-case padding, and for the chunk end's own alignment.
+  const size_t needed = bytes + std::max(alignment, kChunkAlignment);
+  Chunk* chunk = AcquireChunk(needed);
+  if (chunk == nullptr) return nullptr;
+  // Bump on in whichever chunk has more room left after this allocation: a
+  // chunk sized for one large allocation must not strand the current one.
+  if (current_ == nullptr || chunk->capacity() - needed >= static_cast<size_t>(cur_ - limit_)) {
+    MakeCurrent(chunk);
+    return Allocate(bytes, alignment);
+  }
+  chunk->next = used_;
+  used_ = chunk;
+  char* p = reinterpret_cast<char*>(
+      (reinterpret_cast<uintptr_t>(chunk->end()) - bytes) & ~(alignment - 1));
+  retired_used_ += static_cast<size_t>(chunk->end() - p);
+  CTXMEM_ARENA_UNPOISON(p, bytes);
+  return p;
+}
+
+BumpArena::Chunk* BumpArena::AcquireChunk(size_t needed) {
+  // Spare chunks are sorted largest first: the head is the best candidate.
+  if (spare_ != nullptr && spare_->capacity() >= needed) {
+    Chunk* chunk = spare_;
+    spare_ = chunk->next;
+    spare_bytes_ -= chunk->size;
+    return chunk;
+  }
+  size_t size = next_chunk_bytes_;
+  const bool dedicated = needed + sizeof(Chunk) > size;
+  if (dedicated) size = RoundUp(needed + sizeof(Chunk), 4096);
+  if (options_.byte_limit != 0 && reserved_bytes_ + size > options_.byte_limit) {
+    // Within the limit a smaller chunk may still hold this allocation.
+    const size_t room = options_.byte_limit - std::min(options_.byte_limit, reserved_bytes_);
+    if (needed + sizeof(Chunk) > room) return nullptr;
+    size = room & ~(kChunkAlignment - 1);
+  }
+  void* memory = upstream_->allocate(size, kChunkAlignment);
+  ++upstream_allocations_;
+  reserved_bytes_ += size;
+  if (!dedicated && next_chunk_bytes_ < options_.max_chunk_bytes) {
+    next_chunk_bytes_ = std::min(next_chunk_bytes_ * 2, options_.max_chunk_bytes);
+  }
+  auto* chunk = static_cast<Chunk*>(memory);
+  chunk->next = nullptr;
+  chunk->size = size;
+  CTXMEM_ARENA_POISON(chunk->usable(), chunk->capacity());
+  return chunk;
+}
+
+void BumpArena::MakeCurrent(Chunk* chunk) {
+  if (current_ != nullptr) retired_used_ += static_cast<size_t>(end_ - cur_);
+  chunk->next = used_;
+  used_ = chunk;
+  current_ = chunk;
+  limit_ = chunk->usable();
+  end_ = chunk->end();
+  cur_ = end_;
+}
+
+absl::StatusOr<void*> BumpArena::TryAllocate(size_t bytes, size_t alignment) {
+  if (!IsPowerOfTwo(alignment)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("arena allocation alignment ", alignment, " is not a power of two"));
+  }
+  if (void* p = Allocate(bytes, alignment); p != nullptr) return p;
+  if (bytes > SIZE_MAX / 2 || alignment > SIZE_MAX / 4) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("arena allocation of ", bytes, " bytes is too large"));
+  }
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "arena byte limit of ", options_.byte_limit, " bytes reached: allocating ", bytes,
+      " bytes needs a new chunk while ", reserved_bytes_, " bytes are already reserved"));
+}
+
+std::string_view BumpArena::CopyString(std::string_view text) {
+  auto* copy = static_cast<char*>(Allocate(text.size() + 1, 1));
+  if (copy == nullptr) return {};
+  if (!text.empty()) std::memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';
+  return std::string_view(copy, text.size());
+}
+
+ArenaCheckpoint BumpArena::Mark() {
+  ArenaCheckpoint checkpoint;
+  checkpoint.arena = this;
+  checkpoint.used_head = used_;
+  checkpoint.current = current_;
+  checkpoint.cur = cur_;
+  checkpoint.limit = limit_;
+  checkpoint.end = end_;
+  checkpoint.retired_used = retired_used_;
+  checkpoint.destructors = destructors_;
+  checkpoint.depth = ++depth_;
+  return checkpoint;
+}
+
+void BumpArena::Rewind(const ArenaCheckpoint& checkpoint) {
+#ifndef NDEBUG
+  if (checkpoint.arena != this) DieMisuse("Rewind() with a checkpoint of another arena");
+  if (checkpoint.depth > depth_) {
+    DieMisuse("Rewind() of a checkpoint that was already rewound (or voided by Reset())");
+  }
+  if (checkpoint.depth < depth_) {
+    DieMisuse("Rewind() out of order: an inner checkpoint is still open");
+  }
+#endif
+  if (checkpoint.arena != this || checkpoint.depth > depth_) return;
+  RunDestructorsUntil(static_cast<DestructorNode*>(checkpoint.destructors));
+  while (used_ != checkpoint.used_head) {
+    Chunk* chunk = used_;
+    used_ = chunk->next;
+    AddSpare(chunk);
+  }
+  current_ = static_cast<Chunk*>(checkpoint.current);
+  cur_ = checkpoint.cur;
+  limit_ = checkpoint.limit;
+  end_ = checkpoint.end;
+  retired_used_ = checkpoint.retired_used;
+  CTXMEM_ARENA_POISON(limit_, static_cast<size_t>(cur_ - limit_));
+  depth_ = checkpoint.depth - 1;
+  TrimSpare();
+}
+
+void BumpArena::Reset() {
+  RunDestructorsUntil(nullptr);
+  while (used_ != nullptr) {
+    Chunk* chunk = used_;
+    used_ = chunk->next;
+    AddSpare(chunk);
+  }
+  current_ = nullptr;
+  cur_ = limit_ = end_ = nullptr;
+  retired_used_ = 0;
+  depth_ = 0;
+  TrimSpare();
+  // Bump in the largest kept chunk straight away.
+  if (spare_ != nullptr) {
+    Chunk* chunk = spare_;
+    spare_ = chunk->next;
+    spare_bytes_ -= chunk->size;
+    MakeCurrent(chunk);
+  }
+}
+
+void BumpArena::Release() {
+  Reset();
+  while (used_ != nullptr) {
+    Chunk* chunk = used_;
+    used_ = chunk->next;
+    FreeChunk(chunk);
+  }
+  while (spare_ != nullptr) {
+    Chunk* chunk = spare_;
+    spare_ = chunk->next;
+    FreeChunk(chunk);
+  }
+  spare_bytes_ = 0;
+  current_ = nullptr;
+  cur_ = limit_ = end_ = nullptr;
+  retired_used_ = 0;
+}
+
+void BumpArena::AddSpare(Chunk* chunk) {
+  CTXMEM_ARENA_POISON(chunk->usable(), chunk->capacity());
+  Chunk** link = &spare_;
+  while (*link != nullptr && (*link)->size > chunk->size) link = &(*link)->next;
+  chunk->next = *link;
+  *link = chunk;
+  spare_bytes_ += chunk->size;
+}
+
+void BumpArena::TrimSpare() {
+  // Keep the largest spare chunks that fit the retention budget; give the
+  // rest back. Chunks in use do not count: an inner scope that rewinds in a
+  // loop inside a big request must not give back what its next turn needs.
+  size_t kept = 0;
+  Chunk** link = &spare_;
+  while (*link != nullptr) {
+    Chunk* chunk = *link;
+    if (kept + chunk->size <= options_.max_retained_bytes) {
+      kept += chunk->size;
+      link = &chunk->next;
+    } else {
+      *link = chunk->next;
+      spare_bytes_ -= chunk->size;
+      FreeChunk(chunk);
+    }
+  }
+}
+
+void BumpArena::FreeChunk(Chunk* chunk) {
+  const size_t size = chunk->size;
+  CTXMEM_ARENA_UNPOISON(chunk, size);
+  reserved_bytes_ -= size;
+  upstream_->deallocate(chunk, size, kChunkAlignment);
+}
+
+void BumpArena::RunDestructorsUntil(DestructorNode* stop) {
+  while (destructors_ != stop && destructors_ != nullptr) {
+    DestructorNode* node = destructors_;
+    destructors_ = node->next;
+    node->destroy(node->object, node->count);
+  }
+}
+
+void* BumpArena::Resource::do_allocate(size_t bytes, size_t alignment) {
+  void* p = arena_->Allocate(bytes, alignment);
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+}  // namespace ctxmem::arena
