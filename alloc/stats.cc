@@ -65,17 +65,15 @@ void RaisePeak(int64_t value) {
 void RetireThread(void* arg) {
   auto* counters = static_cast<ThreadCounters*>(arg);
   SpinLockHolder hold(registry.lock);
-  registry.retired_allocations.fetch_add(counters->allocations.load(std::memory_order_relaxed),
+  registry.retired_allocations.fetch_add(CounterLoad(counters->allocations),
                                          std::memory_order_relaxed);
-  registry.retired_deallocations.fetch_add(
-      counters->deallocations.load(std::memory_order_relaxed), std::memory_order_relaxed);
-  registry.retired_allocated_bytes.fetch_add(
-      counters->allocated_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
-  registry.retired_freed_bytes.fetch_add(counters->freed_bytes.load(std::memory_order_relaxed),
+  registry.retired_deallocations.fetch_add(CounterLoad(counters->deallocations),
+                                           std::memory_order_relaxed);
+  registry.retired_allocated_bytes.fetch_add(CounterLoad(counters->allocated_bytes),
+                                             std::memory_order_relaxed);
+  registry.retired_freed_bytes.fetch_add(CounterLoad(counters->freed_bytes),
                                          std::memory_order_relaxed);
-  RaisePeak(registry.folded_live.fetch_add(counters->drift, std::memory_order_relaxed) +
-            counters->drift);
-  counters->drift = 0;
+  FoldDrift(counters);
   if (counters->prev != nullptr) counters->prev->next = counters->next;
   if (counters->next != nullptr) counters->next->prev = counters->prev;
   if (registry.head == counters) registry.head = counters->next;
@@ -97,14 +95,14 @@ void RegisterThread(ThreadCounters* counters) {
   if (registry.head != nullptr) registry.head->prev = counters;
   registry.head = counters;
   ++registry.threads;
-  counters->state = CounterState::kRegistered;
+  counters->state = CounterState::kRegisteredPortable;  // the caller may upgrade it
   // The first 32 keys live inside the thread descriptor: no allocation either.
   if (registry.key_created) pthread_setspecific(registry.exit_key, counters);
 }
 
 void FoldDrift(ThreadCounters* counters) {
-  const int64_t drift = counters->drift;
-  counters->drift = 0;
+  const int64_t drift = counters->drift();
+  counters->room_up = counters->room_down = kPeakBatchBytes;
   RaisePeak(registry.folded_live.fetch_add(drift, std::memory_order_relaxed) + drift);
 }
 
@@ -132,10 +130,10 @@ AllocationStats GlobalStats() {
   {
     internal::SpinLockHolder hold(registry.lock);
     for (auto* c = registry.head; c != nullptr; c = c->next) {
-      stats.allocations += c->allocations.load(std::memory_order_relaxed);
-      stats.deallocations += c->deallocations.load(std::memory_order_relaxed);
-      stats.allocated_bytes += c->allocated_bytes.load(std::memory_order_relaxed);
-      stats.freed_bytes += c->freed_bytes.load(std::memory_order_relaxed);
+      stats.allocations += internal::CounterLoad(c->allocations);
+      stats.deallocations += internal::CounterLoad(c->deallocations);
+      stats.allocated_bytes += internal::CounterLoad(c->allocated_bytes);
+      stats.freed_bytes += internal::CounterLoad(c->freed_bytes);
     }
     stats.threads = registry.threads;
     stats.allocations += registry.retired_allocations.load(std::memory_order_relaxed);
@@ -165,30 +163,30 @@ ThreadAllocationScope::ThreadAllocationScope() { Restart(); }
 void ThreadAllocationScope::Restart() {
   internal::ThreadCounters* c = CurrentCounters();
   if (c == nullptr) return;
-  allocations_ = c->allocations.load(std::memory_order_relaxed);
-  deallocations_ = c->deallocations.load(std::memory_order_relaxed);
-  allocated_bytes_ = c->allocated_bytes.load(std::memory_order_relaxed);
-  freed_bytes_ = c->freed_bytes.load(std::memory_order_relaxed);
+  allocations_ = internal::CounterLoad(c->allocations);
+  deallocations_ = internal::CounterLoad(c->deallocations);
+  allocated_bytes_ = internal::CounterLoad(c->allocated_bytes);
+  freed_bytes_ = internal::CounterLoad(c->freed_bytes);
 }
 
 uint64_t ThreadAllocationScope::allocations() const {
   internal::ThreadCounters* c = CurrentCounters();
-  return c == nullptr ? 0 : c->allocations.load(std::memory_order_relaxed) - allocations_;
+  return c == nullptr ? 0 : internal::CounterLoad(c->allocations) - allocations_;
 }
 
 uint64_t ThreadAllocationScope::deallocations() const {
   internal::ThreadCounters* c = CurrentCounters();
-  return c == nullptr ? 0 : c->deallocations.load(std::memory_order_relaxed) - deallocations_;
+  return c == nullptr ? 0 : internal::CounterLoad(c->deallocations) - deallocations_;
 }
 
 uint64_t ThreadAllocationScope::allocated_bytes() const {
   internal::ThreadCounters* c = CurrentCounters();
-  return c == nullptr ? 0 : c->allocated_bytes.load(std::memory_order_relaxed) - allocated_bytes_;
+  return c == nullptr ? 0 : internal::CounterLoad(c->allocated_bytes) - allocated_bytes_;
 }
 
 uint64_t ThreadAllocationScope::freed_bytes() const {
   internal::ThreadCounters* c = CurrentCounters();
-  return c == nullptr ? 0 : c->freed_bytes.load(std::memory_order_relaxed) - freed_bytes_;
+  return c == nullptr ? 0 : internal::CounterLoad(c->freed_bytes) - freed_bytes_;
 }
 
 }  // namespace ctxmem::alloc

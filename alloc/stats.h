@@ -6,9 +6,10 @@
 // read-modify-write on the allocation path: each thread owns its counters and
 // readers sum them.
 //
-// Bytes are what malloc really reserved for each block (`malloc_usable_size`),
-// so sized and unsized deletes balance exactly and the figure is what the
-// process pays, not what callers asked for.
+// Bytes are the allocator's own size for each block, so sized and unsized
+// deletes balance exactly and the figure is what the process pays, not what
+// callers asked for: with glibc's malloc, the chunk size (malloc's header
+// included); with another malloc or under a sanitizer, malloc_usable_size().
 //
 // Accuracy of the peak: a thread folds its net byte change into the process
 // total once it has drifted by more than `kPeakBatchBytes`, and the peak is the

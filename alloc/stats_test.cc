@@ -1,5 +1,7 @@
 #include "alloc/stats.h"
 
+#include <malloc.h>
+
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -65,6 +67,24 @@ TEST(TrackingTest, CountsEveryFormAndBalances) {
   EXPECT_EQ(scope.deallocations(), 8u);
   EXPECT_EQ(scope.net_bytes(), 0);
   EXPECT_GE(scope.allocated_bytes(), 1000u + 8 + 64 + 200 + 600 + 200 + 48 + 48);
+}
+
+TEST(TrackingTest, BytesAreTheAllocatorsBlockSize) {
+  for (size_t request : {size_t{1}, size_t{24}, size_t{1000}, size_t{300000}}) {
+    ThreadAllocationScope scope;
+    void* p = ::operator new(request);
+    const uint64_t usable = malloc_usable_size(p);
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    EXPECT_EQ(scope.allocated_bytes(), usable) << request;
+#else
+    // glibc: the whole chunk, malloc's header included (16 bytes when mmapped).
+    EXPECT_TRUE(scope.allocated_bytes() == usable + 8 || scope.allocated_bytes() == usable + 16)
+        << request << ": " << scope.allocated_bytes() << " vs usable " << usable;
+#endif
+    EXPECT_GE(usable, request);
+    ::operator delete(p);
+    EXPECT_EQ(scope.net_bytes(), 0);
+  }
 }
 
 TEST(TrackingTest, ZeroSizeNewReturnsDistinctPointers) {

@@ -2,15 +2,22 @@
 // nothrow) with malloc-backed versions that count into the calling thread's
 // counters. Linked in by depending on //alloc:tracking (alwayslink).
 //
-// Hot path, per call: malloc/free, malloc_usable_size, a TLS state check, two
-// relaxed load+store pairs and a compare on the drift; no locked instruction.
+// Hot path, per call: malloc/free, a TLS state check, the block's size read
+// from glibc's chunk header, two single-instruction counter adds and two for
+// the drift (one of which also tests it); no locked instruction and no call
+// besides malloc/free.
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <initializer_list>
 #include <new>
+
+#include <gnu/libc-version.h>
 
 #include "alloc/internal/thread_counters.h"
 #include "alloc/stats.h"
@@ -22,55 +29,129 @@ namespace {
 // may itself allocate.
 constinit thread_local ThreadCounters tls_counters __attribute__((tls_model("initial-exec")));
 
-inline void Bump(std::atomic<uint64_t>& counter, uint64_t by) {
-  counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+// How block sizes are measured, decided once for the whole process before
+// the first block is counted, so that every allocation and its deallocation
+// are measured alike.
+enum class SizeSource : uint8_t { kGlibcHeader, kMallocUsableSize };
+
+// glibc keeps each chunk's size, with three flag bits, in the word before the
+// block. Reading it is what malloc_usable_size() does, minus a call through
+// the PLT and its checks; the figure is the whole chunk, malloc's own 8-byte
+// header included, which is what the process really pays for the block.
+inline uint64_t GlibcChunkHeader(void* p) {
+  const char* block = static_cast<const char*>(p);
+  asm("" : "+r"(block));  // the header lies before the block the compiler knows of
+  uint64_t header;
+  std::memcpy(&header, block - sizeof(header), sizeof(header));
+  return header;
 }
 
-[[gnu::noinline]] void SlowCount(ThreadCounters& c, uint64_t bytes, bool allocation) {
+inline uint64_t GlibcChunkSize(void* p) { return GlibcChunkHeader(p) & ~uint64_t{7}; }
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+SizeSource DecideSizeSource() { return SizeSource::kMallocUsableSize; }
+#else
+// The glibc header is used only when this process's malloc is glibc's and the
+// header agrees with malloc_usable_size() for a small and an mmap-sized block.
+// Anything else (an LD_PRELOADed allocator, a new glibc layout) is measured
+// with malloc_usable_size().
+SizeSource DecideSizeSource() {
+  Dl_info malloc_info, libc_info;
+  if (dladdr(reinterpret_cast<void*>(&malloc), &malloc_info) == 0 ||
+      dladdr(reinterpret_cast<void*>(&gnu_get_libc_version), &libc_info) == 0 ||
+      malloc_info.dli_fbase != libc_info.dli_fbase) {
+    return SizeSource::kMallocUsableSize;
+  }
+  for (size_t size : {size_t{24}, size_t{1000}, size_t{1} << 20}) {
+    void* p = std::malloc(size);
+    if (p == nullptr) return SizeSource::kMallocUsableSize;
+    const uint64_t overhead = (GlibcChunkHeader(p) & 2) != 0 ? 16 : 8;  // mmapped: 16
+    const bool agrees = GlibcChunkSize(p) == malloc_usable_size(p) + overhead;
+    std::free(p);
+    if (!agrees) return SizeSource::kMallocUsableSize;
+  }
+  return SizeSource::kGlibcHeader;
+}
+#endif
+
+SizeSource ProcessSizeSource() {
+  static const SizeSource source = DecideSizeSource();
+  return source;
+}
+
+uint64_t BlockSize(void* p) {
+  return ProcessSizeSource() == SizeSource::kGlibcHeader ? GlibcChunkSize(p)
+                                                         : malloc_usable_size(p);
+}
+
+// `room -= delta`, and whether the result is negative: one instruction on
+// x86-64, where the compiler would otherwise load, subtract, store and test.
+inline bool TakeRoom(int64_t& room, int64_t delta) {
+#if defined(__x86_64__)
+  bool negative;
+  asm("subq %2, %0" : "+m"(room), "=@ccl"(negative) : "er"(delta));
+  return negative;
+#else
+  room -= delta;
+  return room < 0;
+#endif
+}
+
+inline void Count(ThreadCounters& c, uint64_t bytes, bool allocation) {
+  const int64_t delta = int64_t(bytes);
+  if (allocation) {
+    CounterAdd(c.allocations, 1);
+    CounterAdd(c.allocated_bytes, bytes);
+    c.room_down += delta;
+    if (__builtin_expect(TakeRoom(c.room_up, delta), 0)) FoldDrift(&c);
+  } else {
+    CounterAdd(c.deallocations, 1);
+    CounterAdd(c.freed_bytes, bytes);
+    c.room_up += delta;
+    if (__builtin_expect(TakeRoom(c.room_down, delta), 0)) FoldDrift(&c);
+  }
+}
+
+// First use on a thread, a process measured with malloc_usable_size(), or a
+// thread whose counters were already retired at thread exit.
+[[gnu::noinline]] void SlowCount(ThreadCounters& c, void* p, bool allocation) {
+  const uint64_t bytes = BlockSize(p);
   if (c.state == CounterState::kExited) {
     allocation ? CountRetiredAllocation(bytes) : CountRetiredDeallocation(bytes);
     return;
   }
-  if (c.state == CounterState::kUnregistered) RegisterThread(&c);
-  if (allocation) {
-    Bump(c.allocations, 1);
-    Bump(c.allocated_bytes, bytes);
-    c.drift += int64_t(bytes);
-  } else {
-    Bump(c.deallocations, 1);
-    Bump(c.freed_bytes, bytes);
-    c.drift -= int64_t(bytes);
+  if (c.state == CounterState::kUnregistered) {
+    RegisterThread(&c);
+    c.state = ProcessSizeSource() == SizeSource::kGlibcHeader ? CounterState::kRegistered
+                                                              : CounterState::kRegisteredPortable;
   }
-  if (c.drift > kPeakBatchBytes || c.drift < -kPeakBatchBytes) FoldDrift(&c);
+  Count(c, bytes, allocation);
 }
 
 inline void CountAllocation(void* p) {
-  const uint64_t bytes = malloc_usable_size(p);
   ThreadCounters& c = tls_counters;
-  if (__builtin_expect(c.state != CounterState::kRegistered, 0)) return SlowCount(c, bytes, true);
-  Bump(c.allocations, 1);
-  Bump(c.allocated_bytes, bytes);
-  c.drift += int64_t(bytes);
-  if (__builtin_expect(c.drift > kPeakBatchBytes, 0)) FoldDrift(&c);
+  if (__builtin_expect(c.state != CounterState::kRegistered, 0)) return SlowCount(c, p, true);
+  Count(c, GlibcChunkSize(p), true);
 }
 
 inline void CountDeallocation(void* p) {
-  const uint64_t bytes = malloc_usable_size(p);
   ThreadCounters& c = tls_counters;
-  if (__builtin_expect(c.state != CounterState::kRegistered, 0)) return SlowCount(c, bytes, false);
-  Bump(c.deallocations, 1);
-  Bump(c.freed_bytes, bytes);
-  c.drift -= int64_t(bytes);
-  if (__builtin_expect(c.drift < -kPeakBatchBytes, 0)) FoldDrift(&c);
+  if (__builtin_expect(c.state != CounterState::kRegistered, 0)) return SlowCount(c, p, false);
+  Count(c, GlibcChunkSize(p), false);
 }
 
 // Follows [new.delete.single]: retry through the new-handler, else throw.
+// A zero-byte request must still return a unique pointer; glibc's malloc(0)
+// does, and for a malloc that returns null instead the retry asks for 1 byte.
 void* Allocate(std::size_t size) {
-  if (size == 0) size = 1;
   for (;;) {
     if (void* p = std::malloc(size); __builtin_expect(p != nullptr, 1)) {
       CountAllocation(p);
       return p;
+    }
+    if (size == 0) {
+      size = 1;
+      continue;
     }
     std::new_handler handler = std::get_new_handler();
     if (handler == nullptr) throw std::bad_alloc();
