@@ -1,0 +1,51 @@
+// The memory core under load: a million mixed allocations through request
+// arenas, nested scopes, a shared object pool, a shared buffer pool and
+// generational arenas, on several threads at once. Every block is filled with
+// a pattern and checked before it is given back, so corruption is counted,
+// not just crashes. Used by `ctxmem stress` and by //stress:stress_test, which
+// runs it under ASan and TSan.
+
+#ifndef CTXMEM_STRESS_STRESS_WORKLOAD_H_
+#define CTXMEM_STRESS_STRESS_WORKLOAD_H_
+
+#include <cstdint>
+
+#include "pool/buffer_pool.h"
+#include "pool/object_pool.h"
+
+namespace ctxmem::stress {
+
+struct StressOptions {
+  int threads = 2;
+  // Arena allocations, pool acquires and generational inserts, all threads.
+  uint64_t allocations = 1'000'000;
+  uint32_t seed = 1;
+};
+
+struct StressReport {
+  int threads = 0;
+  uint64_t allocations = 0;
+  uint64_t requests = 0;
+  uint64_t corruptions = 0;  // pattern mismatches and dirty reused objects
+  double seconds = 0;
+  // Request arenas, summed over threads.
+  uint64_t arena_allocations = 0;
+  uint64_t arena_upstream_allocations = 0;
+  // Upstream allocations after the first 10% of each thread's requests.
+  uint64_t arena_upstream_allocations_warm = 0;
+  uint64_t arena_warm_requests = 0;
+  uint64_t arena_peak_used_bytes = 0;      // highest of any thread
+  uint64_t arena_reserved_bytes = 0;       // at the end, summed
+  // Generational arenas, summed over threads.
+  uint64_t handle_inserts = 0;
+  uint64_t stale_handle_checks = 0;
+  pool::ObjectPoolStats object_pool;
+  size_t object_pool_idle = 0;
+  pool::BufferPoolStats buffer_pool;
+};
+
+StressReport RunStress(const StressOptions& options);
+
+}  // namespace ctxmem::stress
+
+#endif  // CTXMEM_STRESS_STRESS_WORKLOAD_H_
