@@ -7,34 +7,16 @@
 #include <cstdint>
 
 #include "alloc/internal/thread_counters.h"
+#include "base/spin_lock.h"
 
 namespace ctxmem::alloc {
 namespace internal {
 namespace {
 
-// The registry must work before main() and inside operator new, so it uses a
-// plain spinlock over an intrusive list: nothing here may allocate.
-class SpinLock {
- public:
-  void Lock() {
-    while (locked_.exchange(true, std::memory_order_acquire)) {
-      while (locked_.load(std::memory_order_relaxed)) __builtin_ia32_pause();
-    }
-  }
-  void Unlock() { locked_.store(false, std::memory_order_release); }
-
- private:
-  std::atomic<bool> locked_{false};
-};
-
-class SpinLockHolder {
- public:
-  explicit SpinLockHolder(SpinLock& lock) : lock_(lock) { lock_.Lock(); }
-  ~SpinLockHolder() { lock_.Unlock(); }
-
- private:
-  SpinLock& lock_;
-};
+// The registry must work before main() and inside operator new, so it is a
+// constant-initialised intrusive list under a spinlock: nothing here allocates.
+using base::SpinLock;
+using base::SpinLockHolder;
 
 // Constant-initialised so that it is usable from the first static constructor.
 struct Registry {
