@@ -78,10 +78,17 @@ void* BumpArena::AllocateSlow(size_t bytes, size_t alignment) {
 }
 
 BumpArena::Chunk* BumpArena::AcquireChunk(size_t needed) {
-  // Spare chunks are sorted largest first: the head is the best candidate.
-  if (spare_ != nullptr && spare_->capacity() >= needed) {
-    Chunk* chunk = spare_;
-    spare_ = chunk->next;
+  // Best fit among the spare chunks (sorted largest first, and few): the
+  // smallest that holds the request, so that ordinary growth does not take
+  // the big chunk that a large allocation of the same request will need.
+  Chunk** fit = nullptr;
+  for (Chunk** link = &spare_; *link != nullptr && (*link)->capacity() >= needed;
+       link = &(*link)->next) {
+    fit = link;
+  }
+  if (fit != nullptr) {
+    Chunk* chunk = *fit;
+    *fit = chunk->next;
     spare_bytes_ -= chunk->size;
     return chunk;
   }

@@ -37,7 +37,9 @@ TEST(StressTest, MillionMixedAllocationsOnTwoThreads) {
   // the worker threads (with their arenas) are gone.
   if (alloc::TrackingEnabled()) {
     const alloc::AllocationStats after = alloc::GlobalStats();
-    EXPECT_EQ(after.live_bytes, before.live_bytes);
+    EXPECT_EQ(after.live_bytes, before.live_bytes)
+        << (after.allocations - before.allocations) << " allocations, "
+        << (after.deallocations - before.deallocations) << " frees";
     EXPECT_GT(after.allocations, before.allocations);
   }
 }
