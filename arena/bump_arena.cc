@@ -173,6 +173,22 @@ void BumpArena::Rewind(const ArenaCheckpoint& checkpoint) {
 #endif
   if (checkpoint.arena != this || checkpoint.depth > depth_) return;
   RunDestructorsUntil(static_cast<DestructorNode*>(checkpoint.destructors));
+  depth_ = checkpoint.depth - 1;
+  if (used_ == checkpoint.used_head) {
+    // The scope stayed in the chunk it started in: move the pointer back.
+    cur_ = checkpoint.cur;
+    retired_used_ = checkpoint.retired_used;
+    CTXMEM_ARENA_POISON(limit_, static_cast<size_t>(cur_ - limit_));
+    return;
+  }
+  if (checkpoint.retired_used == 0 && checkpoint.cur == checkpoint.end &&
+      checkpoint.destructors == nullptr) {
+    // The scope began on an empty arena, so closing it ends a request: keep
+    // chunks by the same rule as Reset().
+    EmptyIntoSpare();
+    RecycleEmpty();
+    return;
+  }
   while (used_ != checkpoint.used_head) {
     Chunk* chunk = used_;
     used_ = chunk->next;
@@ -184,12 +200,10 @@ void BumpArena::Rewind(const ArenaCheckpoint& checkpoint) {
   end_ = checkpoint.end;
   retired_used_ = checkpoint.retired_used;
   CTXMEM_ARENA_POISON(limit_, static_cast<size_t>(cur_ - limit_));
-  depth_ = checkpoint.depth - 1;
   TrimSpare();
 }
 
-void BumpArena::Reset() {
-  RunDestructorsUntil(nullptr);
+void BumpArena::EmptyIntoSpare() {
   while (used_ != nullptr) {
     Chunk* chunk = used_;
     used_ = chunk->next;
@@ -198,7 +212,42 @@ void BumpArena::Reset() {
   current_ = nullptr;
   cur_ = limit_ = end_ = nullptr;
   retired_used_ = 0;
+}
+
+void BumpArena::Reset() {
+  RunDestructorsUntil(nullptr);
   depth_ = 0;
+  if (used_ == current_ && (used_ == nullptr || used_->next == nullptr) && spare_ == nullptr &&
+      (current_ == nullptr || current_->size <= options_.max_retained_bytes)) {
+    // A warm request loop: everything fitted in the one chunk the retention
+    // rule keeps anyway. Bump in it again.
+    cur_ = end_;
+    retired_used_ = 0;
+    CTXMEM_ARENA_POISON(limit_, static_cast<size_t>(cur_ - limit_));
+    return;
+  }
+  EmptyIntoSpare();
+  RecycleEmpty();
+}
+
+void BumpArena::RecycleEmpty() {
+  // Below the cap, keep only the largest chunk: a request that outgrows it
+  // takes a bigger one, and the next Reset() gives the smaller back. Keeping
+  // every small chunk instead would make each request cross chunk boundaries
+  // forever.
+  if (spare_ != nullptr && spare_->size < options_.max_chunk_bytes) {
+    Chunk** link = &spare_->next;
+    while (*link != nullptr) {
+      Chunk* chunk = *link;
+      if (chunk->size < spare_->size) {
+        *link = chunk->next;
+        spare_bytes_ -= chunk->size;
+        FreeChunk(chunk);
+      } else {
+        link = &chunk->next;
+      }
+    }
+  }
   TrimSpare();
   // Bump in the largest kept chunk straight away.
   if (spare_ != nullptr) {

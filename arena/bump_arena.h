@@ -9,9 +9,11 @@
 // Memory is given back only in bulk:
 //  * `Rewind(checkpoint)` returns to a point taken with `Mark()`; checkpoints
 //    nest and must be rewound in LIFO order (checked in debug builds).
-//  * `Reset()` empties the arena but keeps the largest chunks (up to
-//    `max_retained_bytes`), so a request loop reaches zero upstream
-//    allocations once warm.
+//  * `Reset()` empties the arena but keeps chunks for the next request, so a
+//    request loop reaches zero upstream allocations once warm. While chunks
+//    are below the size cap only the largest is kept: the next request that
+//    outgrows it gets a bigger one, so requests soon fit in a single chunk.
+//    At the cap, the largest chunks up to `max_retained_bytes` are kept.
 // Objects made with `New<T>()` whose destructors are non-trivial are destroyed,
 // newest first, when the memory they live in is rewound or reset.
 //
@@ -100,9 +102,13 @@ class BumpArena {
   void* Allocate(size_t bytes, size_t alignment = kDefaultAlignment) {
     if (__builtin_expect((alignment & (alignment - 1)) != 0 || alignment == 0, 0)) return nullptr;
     if (alignment < kMinAlignment) alignment = kMinAlignment;
-    const uintptr_t cur = reinterpret_cast<uintptr_t>(cur_);
-    if (__builtin_expect(bytes - 1 < cur - reinterpret_cast<uintptr_t>(limit_), 1)) {
-      const uintptr_t p = (cur - bytes) & ~(alignment - 1);
+    // One subtraction whose borrow covers "no chunk yet" (cur_ is null) and
+    // "too big", then one bound: p >= limit_ implies bytes <= cur_ - limit_.
+    uintptr_t p;
+    if (__builtin_expect(
+            !__builtin_sub_overflow(reinterpret_cast<uintptr_t>(cur_), bytes, &p) & (bytes != 0),
+            1)) {
+      p &= ~(alignment - 1);
       if (__builtin_expect(p >= reinterpret_cast<uintptr_t>(limit_), 1)) {
         cur_ = reinterpret_cast<char*>(p);
         CTXMEM_ARENA_UNPOISON(cur_, bytes);
@@ -227,6 +233,11 @@ class BumpArena {
   void MakeCurrent(Chunk* chunk);
   void AddSpare(Chunk* chunk);
   void TrimSpare();
+  // Moves every chunk in use to the spare list: the arena holds nothing.
+  void EmptyIntoSpare();
+  // For an arena with nothing in use: applies the Reset() retention rule and
+  // resumes bumping in the largest kept chunk.
+  void RecycleEmpty();
   void FreeChunk(Chunk* chunk);
   void RunDestructorsUntil(DestructorNode* stop);
   DestructorNode* NewDestructorNode() {

@@ -167,6 +167,25 @@ TEST(BumpArenaTest, RequestLoopReachesZeroUpstreamAllocations) {
   }
 }
 
+TEST(BumpArenaTest, RequestsConvergeOnOneChunkThatHoldsThem) {
+  RecordingResource upstream;
+  BumpArena arena(WithUpstream(&upstream));
+  std::mt19937 rng(9);
+  for (int warm = 0; warm < 4; ++warm) {
+    RunRequest(arena, 256, rng);  // about 35 KB over several small chunks at first
+    arena.Reset();
+  }
+  // One chunk is kept, and a whole request fits in it.
+  EXPECT_EQ(arena.spare_bytes(), 0u);
+  const size_t kept = arena.reserved_bytes();
+  EXPECT_GE(kept, 35u * 1024);
+  EXPECT_LE(kept, 128u * 1024);
+  const int before = upstream.allocations;
+  RunRequest(arena, 256, rng);
+  EXPECT_EQ(arena.reserved_bytes(), kept);
+  EXPECT_EQ(upstream.allocations, before);
+}
+
 TEST(BumpArenaTest, ResetKeepsTheLargestChunksWithinTheRetentionBudget) {
   RecordingResource upstream;
   BumpArenaOptions options = WithUpstream(&upstream);

@@ -78,7 +78,7 @@ class Worker {
   ThreadResult Run() {
     arena::BumpArena& arena = arena::ThreadArena();
     const uint64_t upstream_at_start = arena.upstream_allocations();
-    const uint64_t warm_after = std::max<uint64_t>(1, budget_ / 10);
+    const uint64_t warm_after = std::max<uint64_t>(1, budget_ / 2);
     uint64_t upstream_at_warm = 0;
     bool warm = false;
     while (result_.allocations < budget_) {

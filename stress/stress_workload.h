@@ -31,7 +31,7 @@ struct StressReport {
   // Request arenas, summed over threads.
   uint64_t arena_allocations = 0;
   uint64_t arena_upstream_allocations = 0;
-  // Upstream allocations after the first 10% of each thread's requests.
+  // Upstream allocations in the second half of each thread's work.
   uint64_t arena_upstream_allocations_warm = 0;
   uint64_t arena_warm_requests = 0;
   uint64_t arena_peak_used_bytes = 0;      // highest of any thread
