@@ -202,58 +202,53 @@ class FloorInMemory {
   std::unique_ptr<State> state_;
 };
 
-// ctxmem BumpArena, Reset() after every request.
-class CtxmemReset {
+// What every ctxmem contender shares: a BumpArena over a counting upstream.
+class CtxmemArena {
  public:
-  explicit CtxmemReset(size_t /*batch*/) : arena_(Options(&upstream_)) {}
+  explicit CtxmemArena(size_t max_retained_bytes = BumpArenaOptions().max_retained_bytes)
+      : arena_(Options(&upstream_, max_retained_bytes)) {}
   CTXMEM_BENCH_INLINE void* Allocate(size_t bytes) { return arena_.Allocate(bytes, kAlignment); }
-  template <typename Body>
-  CTXMEM_BENCH_INLINE void Request(Body&& body) {
-    body();
-    arena_.Reset();
-  }
   uint64_t upstream_allocations() const { return upstream_.allocations(); }
 
- private:
-  static BumpArenaOptions Options(std::pmr::memory_resource* upstream) {
+ protected:
+  static BumpArenaOptions Options(std::pmr::memory_resource* upstream, size_t max_retained) {
     BumpArenaOptions options;
+    options.max_retained_bytes = max_retained;
     options.upstream = upstream;
     return options;
   }
   CountingResource upstream_;  // outlives arena_
   BumpArena arena_;
+};
+
+// ctxmem BumpArena, Reset() after every request.
+class CtxmemReset : public CtxmemArena {
+ public:
+  explicit CtxmemReset(size_t /*batch*/) {}
+  template <typename Body>
+  CTXMEM_BENCH_INLINE void Request(Body&& body) {
+    body();
+    arena_.Reset();
+  }
 };
 
 // ctxmem BumpArena retaining up to 256 MiB across Reset(): what a service
 // whose requests are all large would configure. Shows the cost of B = 1M
 // without the kernel's page faults for chunks given back and taken again.
-class CtxmemResetRetainAll {
+class CtxmemResetRetainAll : public CtxmemArena {
  public:
-  explicit CtxmemResetRetainAll(size_t /*batch*/) : arena_(Options(&upstream_)) {}
-  CTXMEM_BENCH_INLINE void* Allocate(size_t bytes) { return arena_.Allocate(bytes, kAlignment); }
+  explicit CtxmemResetRetainAll(size_t /*batch*/) : CtxmemArena(size_t{256} << 20) {}
   template <typename Body>
   CTXMEM_BENCH_INLINE void Request(Body&& body) {
     body();
     arena_.Reset();
   }
-  uint64_t upstream_allocations() const { return upstream_.allocations(); }
-
- private:
-  static BumpArenaOptions Options(std::pmr::memory_resource* upstream) {
-    BumpArenaOptions options;
-    options.max_retained_bytes = size_t{256} << 20;
-    options.upstream = upstream;
-    return options;
-  }
-  CountingResource upstream_;  // outlives arena_
-  BumpArena arena_;
 };
 
 // ctxmem BumpArena, one RequestScope (Mark + Rewind) per request.
-class CtxmemScope {
+class CtxmemScope : public CtxmemArena {
  public:
-  explicit CtxmemScope(size_t /*batch*/) : arena_(Options(&upstream_)) {}
-  CTXMEM_BENCH_INLINE void* Allocate(size_t bytes) { return arena_.Allocate(bytes, kAlignment); }
+  explicit CtxmemScope(size_t /*batch*/) {}
   template <typename Body>
   CTXMEM_BENCH_INLINE void Request(Body&& body) {
     RequestScope scope(arena_);
@@ -263,16 +258,6 @@ class CtxmemScope {
   CTXMEM_BENCH_INLINE void Scope(Body&& body) {
     Request(body);
   }
-  uint64_t upstream_allocations() const { return upstream_.allocations(); }
-
- private:
-  static BumpArenaOptions Options(std::pmr::memory_resource* upstream) {
-    BumpArenaOptions options;
-    options.upstream = upstream;
-    return options;
-  }
-  CountingResource upstream_;  // outlives arena_
-  BumpArena arena_;
 };
 
 // std::pmr::monotonic_buffer_resource over new/delete, release() per request.
