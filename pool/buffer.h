@@ -108,6 +108,20 @@ class Buffer {
   }
 
  private:
+  friend class BufferPool;
+
+  // For BufferPool's thread caches, which keep only a buffer's storage: an
+  // empty buffer adopting `data` (`capacity` bytes, all poisoned under ASan,
+  // as clear() leaves them), and the inverse, which leaves this buffer
+  // without storage. Neither touches the bytes or their poisoning.
+  struct AdoptTag {};
+  Buffer(AdoptTag, char* data, size_t capacity) noexcept : data_(data), capacity_(capacity) {}
+  char* TakeStorage() noexcept {
+    assert(size_ == 0);
+    capacity_ = 0;
+    return std::exchange(data_, nullptr);
+  }
+
   // Grows to at least `n`, at least doubling, keeping the content.
   void Grow(size_t n);
   void Reallocate(size_t n);

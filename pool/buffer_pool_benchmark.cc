@@ -6,7 +6,8 @@
 // so that every page is really touched: a fresh mapping then costs its page
 // faults, which is most of what a pool saves on large buffers. The pooled
 // variant writes through resize_and_overwrite() and keeps the size at 0, so
-// it does not pay for zero-filling either.
+// it does not pay for zero-filling either. BM_RoundTrip_* touch nothing: they
+// measure the bare acquire + release (for the pool, its thread-cache hit).
 //
 // Counters: minflt_per_iter (minor page faults per iteration, measured with
 // getrusage(RUSAGE_SELF) over the timed loop only, after a warm-up) and, for
@@ -79,6 +80,29 @@ void BM_Class_Pool(benchmark::State& state) {
 }
 BENCHMARK(BM_Class_Pool)->Arg(4 << 10)->Arg(64 << 10)->Arg(1 << 20);
 
+// The bare round trip, no page touched: what the pool itself costs per use.
+void BM_RoundTrip_Pool(benchmark::State& state) {
+  const size_t size = static_cast<size_t>(state.range(0));
+  BufferPool pool;
+  for (int i = 0; i < 16; ++i) pool.Acquire(size);  // warm-up
+  for (auto _ : state) {
+    PooledBuffer buffer = pool.Acquire(size);
+    benchmark::DoNotOptimize(buffer->data());
+  }
+}
+BENCHMARK(BM_RoundTrip_Pool)->Arg(4 << 10)->Arg(64 << 10)->Arg(1 << 20);
+
+void BM_RoundTrip_Malloc(benchmark::State& state) {
+  const size_t size = static_cast<size_t>(state.range(0));
+  for (int i = 0; i < 16; ++i) std::free(std::malloc(size));
+  for (auto _ : state) {
+    char* p = static_cast<char*>(std::malloc(size));
+    benchmark::DoNotOptimize(p);
+    std::free(p);
+  }
+}
+BENCHMARK(BM_RoundTrip_Malloc)->Arg(4 << 10)->Arg(64 << 10)->Arg(1 << 20);
+
 void BM_Class_Malloc(benchmark::State& state) {
   const size_t size = static_cast<size_t>(state.range(0));
   for (int i = 0; i < 16; ++i) {  // the same warm-up
@@ -127,7 +151,8 @@ struct Step {
   bool grows;
 };
 
-std::vector<Step> MakeTrace() {
+// The mixed trace; with `growth`, 1% of the buffers grow fourfold.
+std::vector<Step> MakeTrace(bool growth = true) {
   std::mt19937_64 rng(7);
   std::uniform_int_distribution<int> percent(0, 99);
   std::vector<Step> trace(1 << 14);
@@ -135,15 +160,17 @@ std::vector<Step> MakeTrace() {
     const int p = percent(rng);
     const size_t top = p < 80 ? (size_t{4} << 10) : p < 98 ? (size_t{64} << 10) : (size_t{1} << 20);
     step.size = std::uniform_int_distribution<size_t>(top / 2 + 1, top)(rng);
-    step.grows = percent(rng) == 0;
+    step.grows = percent(rng) == 0 && growth;
   }
   return trace;
 }
 
 constexpr size_t kLive = 8;
 
+// Arg: 1 for the trace as specified, 0 without the growing buffers (to see
+// where page faults come from).
 void BM_MixedTrace_Pool(benchmark::State& state) {
-  const std::vector<Step> trace = MakeTrace();
+  const std::vector<Step> trace = MakeTrace(state.range(0) != 0);
   BufferPool pool;
   std::vector<PooledBuffer> live(kLive);
   size_t t = 0;
@@ -171,7 +198,7 @@ void BM_MixedTrace_Pool(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(dropped), benchmark::Counter::kAvgIterations);
   state.counters["idle_KiB"] = static_cast<double>(after.idle_bytes) / 1024;
 }
-BENCHMARK(BM_MixedTrace_Pool);
+BENCHMARK(BM_MixedTrace_Pool)->Arg(1)->Arg(0);
 
 void BM_MixedTrace_Malloc(benchmark::State& state) {
   const std::vector<Step> trace = MakeTrace();

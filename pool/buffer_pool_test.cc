@@ -1,6 +1,7 @@
 #include "pool/buffer_pool.h"
 
 #include <atomic>
+#include <barrier>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "pool/buffer.h"
 #include "pool/poison.h"
+#include "pool/thread_slots.h"
 
 namespace ctxmem::pool {
 namespace {
@@ -400,6 +402,257 @@ TEST(BufferPoolTest, ConcurrentUseKeepsBudgetsAndCounts) {
   for (const BufferClassStats& c : s.classes) misses += c.misses;
   EXPECT_EQ(misses, idle_buffers + kept_or_dropped);
   EXPECT_GT(s.hit_rate(), 0.5);
+}
+
+// ------------------------------------------------------- thread caches
+
+TEST(BufferPoolCacheTest, CachedBufferIsReusedOnTheSameThread) {
+  BufferPool pool;
+  const char* storage;
+  {
+    PooledBuffer b = pool.Acquire(100);
+    b->append("previous user");
+    storage = b->data();
+  }
+  BufferPoolStats s = pool.stats();
+  EXPECT_EQ(s.classes[0].cached_buffers, 1u);  // in this thread's cache
+  EXPECT_EQ(s.classes[0].idle_buffers, 1u);    // which counts as idle
+  EXPECT_EQ(s.classes[0].idle_bytes, k4K);
+  EXPECT_EQ(pool.idle_bytes(), k4K);
+  for (int i = 0; i < 100; ++i) {
+    PooledBuffer b = pool.Acquire(i * 40);
+    ASSERT_EQ(b->data(), storage);
+    ASSERT_EQ(b->size(), 0u);
+    ASSERT_EQ(b->capacity(), k4K);
+    ASSERT_EQ(internal::IsPoisoned(b->data(), k4K), internal::kPoisoning);
+    EXPECT_EQ(pool.stats().classes[0].cached_buffers, 0u);  // out on loan
+    b->append("x");
+  }
+  s = pool.stats();
+  EXPECT_EQ(s.classes[0].acquires, 101u);
+  EXPECT_EQ(s.classes[0].hits, 100u);
+  EXPECT_EQ(s.classes[0].misses, 1u);
+  EXPECT_EQ(s.classes[0].cached_buffers, 1u);
+  // A second buffer of the class, given back while the cache is full, goes to
+  // the shared list; one cached buffer per class per thread.
+  {
+    PooledBuffer a = pool.Acquire(1);
+    PooledBuffer b = pool.Acquire(1);
+    PooledBuffer c = pool.Acquire(k64K);
+    EXPECT_EQ(a->data(), storage);
+  }
+  s = pool.stats();
+  EXPECT_EQ(s.classes[0].cached_buffers, 1u);
+  EXPECT_EQ(s.classes[0].idle_buffers, 2u);
+  EXPECT_EQ(s.classes[1].cached_buffers, 1u);
+  EXPECT_EQ(s.idle_bytes, 2 * k4K + k64K);
+  EXPECT_EQ(s.classes[0].hits + s.classes[0].misses, s.classes[0].acquires);
+}
+
+TEST(BufferPoolCacheTest, CachedBuffersAreRebinnedWhenTheyGrow) {
+  BufferPool pool;
+  pool.Acquire(1).Release();  // now cached
+  {
+    PooledBuffer b = pool.Acquire(1);  // a cache hit
+    b->resize(k64K);                   // grows into the 64 KiB class
+  }
+  BufferPoolStats s = pool.stats();
+  EXPECT_EQ(s.classes[0].hits, 1u);
+  EXPECT_EQ(s.classes[0].rebinned, 1u);
+  EXPECT_EQ(s.classes[0].idle_buffers, 0u);
+  EXPECT_EQ(s.classes[1].idle_buffers, 1u);
+  EXPECT_EQ(s.classes[1].idle_bytes, k64K);
+  EXPECT_EQ(s.idle_bytes, k64K);
+  {
+    PooledBuffer b = pool.Acquire(k64K);  // the re-binned one, a hit
+    EXPECT_EQ(b->capacity(), k64K);
+    b->resize(k1M + 1);  // past the largest class: dropped
+  }
+  s = pool.stats();
+  EXPECT_EQ(s.classes[1].hits, 1u);
+  EXPECT_EQ(s.classes[1].dropped, 1u);
+  EXPECT_EQ(s.idle_bytes, 0u);
+  {
+    PooledBuffer b = pool.Acquire(1);  // a miss; grows within its class
+    b->resize(5 * k4K);                // 20 KiB: still a 4 KiB-class buffer
+  }
+  s = pool.stats();
+  EXPECT_EQ(s.classes[0].cached_buffers, 1u);
+  EXPECT_EQ(s.classes[0].idle_bytes, 5 * k4K);  // counted at its real capacity
+  {
+    PooledBuffer b = pool.Acquire(1);
+    EXPECT_EQ(b->capacity(), 5 * k4K);
+    *b = Buffer(100);  // shrunk below the smallest class: dropped
+  }
+  s = pool.stats();
+  EXPECT_EQ(s.classes[0].dropped, 1u);
+  EXPECT_EQ(s.idle_bytes, 0u);
+}
+
+TEST(BufferPoolCacheTest, OversizedBuffersAreNeverCached) {
+  BufferPool pool;
+  for (int i = 0; i < 3; ++i) pool.Acquire(2 * k1M).Release();
+  const BufferPoolStats s = pool.stats();
+  EXPECT_EQ(s.oversized_acquires, 3u);
+  EXPECT_EQ(s.hits(), 0u);
+  EXPECT_EQ(s.idle_bytes, 0u);
+}
+
+TEST(BufferPoolCacheTest, BudgetsHoldWithCachesOnSeveralThreads) {
+  BufferPoolOptions options;
+  options.max_idle_bytes = 1 << 20;
+  options.max_idle_bytes_per_class = {8 * k4K, 4 * k64K, 0};
+  BufferPool pool(options);
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 2000;
+  std::barrier sync(kThreads + 1);
+  std::atomic<bool> done{false};
+  std::atomic<int> violations{0};
+  std::thread watcher([&] {
+    while (!done.load()) {
+      const BufferPoolStats s = pool.stats();
+      bool bad = s.idle_bytes > s.max_idle_bytes || pool.idle_bytes() > s.max_idle_bytes;
+      for (const BufferClassStats& c : s.classes) {
+        bad |= c.idle_bytes > c.max_idle_bytes || c.acquires != c.hits + c.misses;
+      }
+      if (bad) violations.fetch_add(1);
+      std::this_thread::yield();
+    }
+  });
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&] {
+      // Phase 1: every thread gives back one buffer of each class while all
+      // of them are alive.
+      pool.Acquire(1).Release();
+      pool.Acquire(k64K).Release();
+      sync.arrive_and_wait();
+      sync.arrive_and_wait();
+      // Phase 2: churn, with re-binning, drops and budget pressure.
+      for (int i = 0; i < kRounds; ++i) {
+        PooledBuffer b = pool.Acquire(i % 3 == 0 ? k64K : k4K);
+        if (i % 100 == 0) b->resize(2 * b->capacity());  // re-binned or kept larger
+      }
+    });
+  }
+  sync.arrive_and_wait();
+  BufferPoolStats s = pool.stats();
+  // Caches may take at most half of a class budget: 16 KiB of 4 KiB buffers
+  // (4 threads), 128 KiB of 64 KiB ones (2 threads). The other 4 KiB buffers
+  // fill the shared list up to the class budget; of the 64 KiB ones, two more
+  // fit there and the rest were dropped.
+  EXPECT_EQ(s.classes[0].cached_buffers, 4u);
+  EXPECT_EQ(s.classes[0].idle_buffers, s.classes[0].misses);
+  EXPECT_LE(s.classes[0].idle_bytes, 8 * k4K);
+  EXPECT_EQ(s.classes[1].cached_buffers, 2u);
+  EXPECT_LE(s.classes[1].idle_buffers, 4u);
+  EXPECT_EQ(s.classes[1].idle_buffers + s.classes[1].dropped, s.classes[1].misses);
+  EXPECT_LE(s.classes[1].idle_bytes, 4 * k64K);
+  EXPECT_EQ(s.idle_bytes, s.classes[0].idle_bytes + s.classes[1].idle_bytes);
+  EXPECT_EQ(s.acquires(), uint64_t{kThreads} * 2);
+  sync.arrive_and_wait();
+  for (auto& w : workers) w.join();
+  done.store(true);
+  watcher.join();
+  EXPECT_EQ(violations.load(), 0);
+  // All workers exited: their caches went to the shared lists.
+  s = pool.stats();
+  uint64_t made = 0, ended = 0;
+  for (const BufferClassStats& c : s.classes) {
+    EXPECT_EQ(c.cached_buffers, 0u);
+    EXPECT_EQ(c.acquires, c.hits + c.misses);
+    made += c.misses;
+    ended += c.dropped + c.idle_buffers;
+  }
+  EXPECT_EQ(made, ended);
+  EXPECT_EQ(s.acquires(), uint64_t{kThreads} * (kRounds + 2));
+}
+
+TEST(BufferPoolCacheTest, ThreadExitReturnsCachedBuffers) {
+  BufferPool pool;
+  const char* small = nullptr;
+  const char* medium = nullptr;
+  std::thread([&] {
+    {
+      PooledBuffer a = pool.Acquire(1);
+      PooledBuffer b = pool.Acquire(k64K);
+      small = a->data();
+      medium = b->data();
+    }
+    const BufferPoolStats s = pool.stats();
+    EXPECT_EQ(s.classes[0].cached_buffers, 1u);
+    EXPECT_EQ(s.classes[1].cached_buffers, 1u);
+  }).join();
+  BufferPoolStats s = pool.stats();
+  EXPECT_EQ(s.classes[0].cached_buffers, 0u);
+  EXPECT_EQ(s.classes[1].cached_buffers, 0u);
+  EXPECT_EQ(s.classes[0].idle_buffers, 1u);  // in the shared list now
+  EXPECT_EQ(s.classes[1].idle_buffers, 1u);
+  EXPECT_EQ(s.idle_bytes, k4K + k64K);
+  // Poisoned as idle storage should be, and handed out again.
+  EXPECT_EQ(internal::IsPoisoned(small, k4K), internal::kPoisoning);
+  PooledBuffer a = pool.Acquire(1);
+  PooledBuffer b = pool.Acquire(k64K);
+  EXPECT_EQ(a->data(), small);
+  EXPECT_EQ(b->data(), medium);
+  s = pool.stats();
+  EXPECT_EQ(s.classes[0].hits, 1u);
+  EXPECT_EQ(s.classes[1].hits, 1u);
+}
+
+TEST(BufferPoolCacheTest, DestructorFreesBuffersCachedByLiveThreads) {
+  // Under ASan, LeakSanitizer fails the test if a cached buffer is not freed;
+  // in debug builds the destructor also checks that every buffer made is
+  // accounted for.
+  auto pool = std::make_unique<BufferPool>();
+  std::barrier sync(2);
+  std::thread user([&] {
+    pool->Acquire(1).Release();
+    pool->Acquire(k64K).Release();
+    pool->Acquire(k1M).Release();
+    sync.arrive_and_wait();  // cached
+    sync.arrive_and_wait();  // the pool is gone; this thread still runs
+  });
+  sync.arrive_and_wait();
+  const BufferPoolStats s = pool->stats();
+  EXPECT_EQ(s.classes[0].cached_buffers, 1u);
+  EXPECT_EQ(s.classes[1].cached_buffers, 1u);
+  EXPECT_EQ(s.idle_bytes, k4K + k64K + k1M);
+  pool.reset();
+  sync.arrive_and_wait();
+  user.join();  // its exit hook must not touch the destroyed pool
+  // Slots are process-wide: a new pool starts with empty caches.
+  BufferPool fresh;
+  EXPECT_EQ(fresh.idle_bytes(), 0u);
+  fresh.Acquire(1).Release();
+  EXPECT_EQ(fresh.stats().classes[0].misses, 1u);
+}
+
+TEST(BufferPoolCacheTest, ThreadsWithoutASlotUseTheSharedLists) {
+  BufferPool pool;
+  // Exhaust the slots with parked threads, then use the pool from one more.
+  const size_t free_slots = internal::kMaxThreadSlots - internal::ThreadSlotsInUse();
+  std::barrier sync(static_cast<std::ptrdiff_t>(free_slots + 1));
+  std::vector<std::thread> parked;
+  for (size_t i = 0; i < free_slots; ++i) {
+    parked.emplace_back([&] {
+      internal::AssignThreadSlot();
+      sync.arrive_and_wait();
+      sync.arrive_and_wait();
+    });
+  }
+  sync.arrive_and_wait();
+  std::thread([&] {
+    for (int i = 0; i < 10; ++i) pool.Acquire(1).Release();
+    EXPECT_EQ(internal::tls_thread_slot, internal::kNoThreadSlot);
+  }).join();
+  sync.arrive_and_wait();
+  for (auto& t : parked) t.join();
+  const BufferPoolStats s = pool.stats();
+  EXPECT_EQ(s.classes[0].hits, 9u);
+  EXPECT_EQ(s.classes[0].misses, 1u);
+  EXPECT_EQ(s.classes[0].cached_buffers, 0u);
+  EXPECT_EQ(s.classes[0].idle_buffers, 1u);
 }
 
 }  // namespace
