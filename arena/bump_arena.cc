@@ -46,18 +46,10 @@ BumpArena::~BumpArena() { Release(); }
 
 void* BumpArena::AllocateSlow(size_t bytes, size_t alignment) {
   if (!IsPowerOfTwo(alignment)) return nullptr;
-  if (bytes == 0) bytes = 1;  // distinct, valid pointers even for empty requests
+  // Distinct, valid pointers even for empty requests, which the fast path
+  // sends here.
+  if (bytes == 0) return Allocate(1, alignment);
   if (bytes > SIZE_MAX / 2 || alignment > SIZE_MAX / 4) return nullptr;
-  // Retry the current chunk: a zero-byte request lands here first.
-  const uintptr_t cur = reinterpret_cast<uintptr_t>(cur_);
-  if (current_ != nullptr && bytes <= cur - reinterpret_cast<uintptr_t>(limit_)) {
-    const uintptr_t p = (cur - bytes) & ~(alignment - 1);
-    if (p >= reinterpret_cast<uintptr_t>(limit_)) {
-      cur_ = reinterpret_cast<char*>(p);
-      CTXMEM_ARENA_UNPOISON(cur_, bytes);
-      return cur_;
-    }
-  }
   // Room for the worst-case padding, and for the chunk end's own alignment.
   const size_t needed = bytes + std::max(alignment, kChunkAlignment);
   Chunk* chunk = AcquireChunk(needed);
@@ -98,8 +90,8 @@ BumpArena::Chunk* BumpArena::AcquireChunk(size_t needed) {
   if (options_.byte_limit != 0 && reserved_bytes_ + size > options_.byte_limit) {
     // Within the limit a smaller chunk may still hold this allocation.
     const size_t room = options_.byte_limit - std::min(options_.byte_limit, reserved_bytes_);
-    if (needed + sizeof(Chunk) > room) return nullptr;
     size = room & ~(kChunkAlignment - 1);
+    if (needed + sizeof(Chunk) > size) return nullptr;
   }
   void* memory = upstream_->allocate(size, kChunkAlignment);
   ++upstream_allocations_;

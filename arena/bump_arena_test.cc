@@ -223,6 +223,25 @@ TEST(BumpArenaTest, ByteLimitFailsWithAClearErrorAndNeverOvershoots) {
   EXPECT_NE(arena.Allocate(100, 8), nullptr);
 }
 
+TEST(BumpArenaTest, OddByteLimitsAreNeverExceeded) {
+  for (size_t limit : {size_t{100}, size_t{4100}, size_t{5003}, size_t{10001}, size_t{65537}}) {
+    RecordingResource upstream;
+    BumpArenaOptions options = WithUpstream(&upstream);
+    options.byte_limit = limit;
+    BumpArena arena(options);
+    size_t served = 0;
+    for (size_t size : {size_t{100}, size_t{1000}, size_t{7}, size_t{3000}}) {
+      while (arena.Allocate(size, 8) != nullptr) served += size;
+    }
+    EXPECT_LE(arena.reserved_bytes(), limit) << limit;
+    EXPECT_LE(upstream.live_bytes, limit) << limit;
+    // Nearly all of a limit above one chunk header is usable.
+    if (limit >= 4096) {
+      EXPECT_GT(served, limit * 3 / 4) << limit;
+    }
+  }
+}
+
 struct Tracked {
   explicit Tracked(std::vector<int>* log, int id) : log(log), id(id) {}
   ~Tracked() { log->push_back(id); }
