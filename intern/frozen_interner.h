@@ -1,0 +1,57 @@
+// FrozenInterner: the immutable form of an Interner, made by
+// `std::move(interner).Freeze()`.
+//
+// It takes over the interner's strings, tables and index without copying, so
+// every Symbol and every view the interner handed out stays valid. Nothing
+// can be added; Lookup() and Resolve() read shared immutable data and take no
+// locks, so any number of threads can use one FrozenInterner at full speed.
+
+#ifndef CTXMEM_INTERN_FROZEN_INTERNER_H_
+#define CTXMEM_INTERN_FROZEN_INTERNER_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "intern/internal/shard.h"
+#include "intern/symbol.h"
+
+namespace ctxmem::intern {
+
+class FrozenInterner {
+ public:
+  // A moved-from FrozenInterner may only be destroyed or assigned to.
+  FrozenInterner(FrozenInterner&&) = default;
+  FrozenInterner& operator=(FrozenInterner&&) = default;
+  ~FrozenInterner();
+
+  // The symbol of `text` if the interner held it.
+  std::optional<Symbol> Lookup(std::string_view text) const {
+    const internal::Key key{text, internal::HashOf(text)};
+    const uint32_t shard = internal::ShardOf(key.hash);
+    if (uint32_t local = shards_[shard].Find(key); local != 0) {
+      return Symbol{internal::EncodeId(shard, local)};
+    }
+    return std::nullopt;
+  }
+
+  // The string of `symbol` (empty or from the interner, as Interner::Resolve).
+  std::string_view Resolve(Symbol symbol) const {
+    return shards_[internal::ShardOfId(symbol.id)].store().Get(internal::LocalOfId(symbol.id));
+  }
+
+  size_t size() const;
+  size_t reserved_bytes() const;
+  size_t used_bytes() const;
+
+ private:
+  friend class Interner;
+  explicit FrozenInterner(std::unique_ptr<internal::Shard[]> shards);
+
+  std::unique_ptr<internal::Shard[]> shards_;
+};
+
+}  // namespace ctxmem::intern
+
+#endif  // CTXMEM_INTERN_FROZEN_INTERNER_H_
