@@ -1,7 +1,9 @@
 // ctxmem: the command-line face of the engine.
 //
-//   ctxmem stress [--threads=N] [--allocations=N] [--seed=N]
+//   ctxmem stress [--threads=N] [--allocations=N] [--seed=N] [--report_dir=DIR]
+//   ctxmem profile [--threads=N] [--allocations=N] [--seed=N] [--interval_ms=N] [--out_dir=DIR]
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,11 +12,16 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "cli/profile_command.h"
 #include "cli/stress_command.h"
 
 ABSL_FLAG(int, threads, 2, "stress: worker threads");
 ABSL_FLAG(uint64_t, allocations, 1'000'000, "stress: allocations over all threads");
 ABSL_FLAG(uint32_t, seed, 1, "stress: random seed");
+ABSL_FLAG(std::string, report_dir, "/tmp/ctxmem-report",
+          "stress: where to write the memory profile's reports; empty for none");
+ABSL_FLAG(int, interval_ms, 10, "profile: sampling interval in milliseconds");
+ABSL_FLAG(std::string, out_dir, "/tmp/ctxmem-profile", "profile: where to write the reports");
 
 namespace {
 
@@ -22,7 +29,11 @@ constexpr char kUsage[] =
     "usage: ctxmem <command> [flags]\n"
     "commands:\n"
     "  stress   run the 1M-allocation memory-core workload and print a memory summary\n"
-    "           flags: --threads=N (2) --allocations=N (1000000) --seed=N (1)\n";
+    "           flags: --threads=N (2) --allocations=N (1000000) --seed=N (1)\n"
+    "                  --report_dir=DIR (/tmp/ctxmem-report; empty: no report)\n"
+    "  profile  run the stress workload and an agent-like workload under the memory\n"
+    "           profiler; write profile.json, metrics.prom, report.html and leaks.txt\n"
+    "           flags: as stress, and --interval_ms=N (10) --out_dir=DIR (/tmp/ctxmem-profile)\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "ctxmem: %s\n", message.c_str());
@@ -40,7 +51,7 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[1];
   if (args.size() > 2) return Fail(absl::StrCat("unexpected argument '", args[2], "'"));
-  if (command == "stress") {
+  if (command == "stress" || command == "profile") {
     ctxmem::stress::StressOptions options;
     options.threads = absl::GetFlag(FLAGS_threads);
     options.allocations = absl::GetFlag(FLAGS_allocations);
@@ -48,7 +59,23 @@ int main(int argc, char** argv) {
     if (options.threads < 1 || options.threads > 64) {
       return Fail("--threads must be between 1 and 64");
     }
-    const absl::Status status = ctxmem::cli::RunStressCommand(options, stdout);
+    absl::Status status;
+    if (command == "profile") {
+      const int interval_ms = absl::GetFlag(FLAGS_interval_ms);
+      if (interval_ms < 1 || interval_ms > 60'000) {
+        return Fail("--interval_ms must be between 1 and 60000");
+      }
+      ctxmem::cli::ProfileCommandOptions profile;
+      profile.stress = options;
+      profile.interval = std::chrono::milliseconds(interval_ms);
+      profile.out_dir = absl::GetFlag(FLAGS_out_dir);
+      if (profile.out_dir.empty()) return Fail("--out_dir must not be empty");
+      status = ctxmem::cli::RunProfileCommand(profile, stdout);
+    } else if (const std::string dir = absl::GetFlag(FLAGS_report_dir); !dir.empty()) {
+      status = ctxmem::cli::RunStressWithReport(options, dir, stdout);
+    } else {
+      status = ctxmem::cli::RunStressCommand(options, stdout);
+    }
     if (!status.ok()) return Fail(std::string(status.message()));
     return 0;
   }
