@@ -28,17 +28,13 @@ class FrozenInterner {
 
   // The symbol of `text` if the interner held it.
   std::optional<Symbol> Lookup(std::string_view text) const {
-    const internal::Key key{text, internal::HashOf(text)};
-    const uint32_t shard = internal::ShardOf(key.hash);
-    if (uint32_t local = shards_[shard].Find(key); local != 0) {
-      return Symbol{internal::EncodeId(shard, local)};
-    }
+    if (const uint32_t id = internal::FindId(shards_.get(), text); id != 0) return Symbol{id};
     return std::nullopt;
   }
 
   // The string of `symbol` (empty or from the interner, as Interner::Resolve).
   std::string_view Resolve(Symbol symbol) const {
-    return shards_[internal::ShardOfId(symbol.id)].store().Get(internal::LocalOfId(symbol.id));
+    return internal::ResolveId(shards_.get(), symbol.id);
   }
 
   size_t size() const;

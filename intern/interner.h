@@ -90,11 +90,7 @@ class Interner {
 
   // The symbol of `text` if it was interned; never inserts. Lock-free.
   std::optional<Symbol> Lookup(std::string_view text) const {
-    const internal::Key key{text, internal::HashOf(text)};
-    const uint32_t shard = internal::ShardOf(key.hash);
-    if (uint32_t local = shards_[shard].Find(key); local != 0) {
-      return Symbol{internal::EncodeId(shard, local)};
-    }
+    if (const uint32_t id = internal::FindId(shards_.get(), text); id != 0) return Symbol{id};
     return std::nullopt;
   }
 
@@ -104,7 +100,7 @@ class Interner {
   // interner: the id is the string's address, and a made-up id past the
   // last chunk gives an empty view but one inside a chunk reads garbage.
   std::string_view Resolve(Symbol symbol) const {
-    return shards_[internal::ShardOfId(symbol.id)].store().Get(internal::LocalOfId(symbol.id));
+    return internal::ResolveId(shards_.get(), symbol.id);
   }
 
   // Makes the interner immutable. Symbols and views stay valid, now owned by

@@ -77,6 +77,19 @@ size_t TotalSize(const Shard* shards);
 size_t TotalReservedBytes(const Shard* shards);
 size_t TotalUsedBytes(const Shard* shards);
 
+// Lookup and Resolve over a table of kShards shards, shared by Interner and
+// FrozenInterner. Lock-free.
+inline uint32_t FindId(const Shard* shards, std::string_view text) {
+  const Key key{text, HashOf(text)};
+  const uint32_t shard = ShardOf(key.hash);
+  const uint32_t local = shards[shard].Find(key);
+  return local == 0 ? 0 : EncodeId(shard, local);
+}
+
+inline std::string_view ResolveId(const Shard* shards, uint32_t id) {
+  return shards[ShardOfId(id)].store().Get(LocalOfId(id));
+}
+
 }  // namespace ctxmem::intern::internal
 
 #endif  // CTXMEM_INTERN_INTERNAL_SHARD_H_
