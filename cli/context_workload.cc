@@ -1,6 +1,10 @@
 #include "cli/context_workload.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -19,9 +23,38 @@ uint64_t Next(uint64_t& state) {  // xorshift64*: cheap and allocation-free
 
 }  // namespace
 
-ContextWorkload::ContextWorkload() { cache_ids_.fill(-1); }
+namespace {
 
-ContextWorkload::~ContextWorkload() { Stop(); }
+std::string FilePath(const std::string& dir, int i) { return absl::StrCat(dir, "/file_", i, ".txt"); }
+
+}  // namespace
+
+// A 1 MiB budget with files of 1 to ~142 KiB: the cache evicts, and files
+// above 64 KiB take the mapped path.
+ContextWorkload::ContextWorkload()
+    : files_(mmapcache::FileCacheOptions{.budget_bytes = size_t{1} << 20}) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
+                                     "/ctxmem-workspace-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) return;  // no files: reads fail and are skipped
+  workspace_ = pattern;
+  for (int i = 0; i < kFiles; ++i) {
+    std::FILE* f = std::fopen(FilePath(workspace_, i).c_str(), "we");
+    if (f == nullptr) continue;
+    const std::string line = absl::StrCat("line of file ", i, "\n");
+    for (size_t written = 0; written < 1024 + size_t(i) * 3000; written += line.size()) {
+      std::fputs(line.c_str(), f);
+    }
+    std::fclose(f);
+  }
+}
+
+ContextWorkload::~ContextWorkload() {
+  Stop();
+  if (workspace_.empty()) return;
+  for (int i = 0; i < kFiles; ++i) std::remove(FilePath(workspace_, i).c_str());
+  rmdir(workspace_.c_str());
+}
 
 absl::Status ContextWorkload::RegisterSources(profiler::Profiler& profiler) {
   using profiler::ComponentSample;
@@ -44,14 +77,14 @@ absl::Status ContextWorkload::RegisterSources(profiler::Profiler& profiler) {
                                                              .bytes_used = 0,
                                                              .hit_rate = stats.hit_rate()};
                                     }}));
-  status.Update(profiler.AddSource(
-      {"context.file_cache", [this] {
-         std::lock_guard<std::mutex> lock(mutex_);
-         return ComponentSample{
-             .bytes_reserved = cache_bytes_,
-             .bytes_used = cache_bytes_,
-             .hit_rate = cache_lookups_ == 0 ? 0.0 : double(cache_hits_) / cache_lookups_};
-       }}));
+  status.Update(profiler.AddSource({"context.file_cache", [this] {
+                                      const mmapcache::FileCacheStats stats = files_.stats();
+                                      const uint64_t reads = stats.hits + stats.misses;
+                                      return ComponentSample{
+                                          .bytes_reserved = stats.current_bytes,
+                                          .bytes_used = stats.bytes_resident,
+                                          .hit_rate = reads == 0 ? 0.0 : double(stats.hits) / reads};
+                                    }}));
   return status;
 }
 
@@ -89,23 +122,20 @@ void ContextWorkload::Turn(uint64_t turn, uint64_t& random) {
     const size_t bytes = 256 + Next(random) % 16384;
     if (void* text = arena_.Allocate(bytes)) std::memset(text, 'm', bytes);
   }
-  // Files: 48 of them for 32 slots, small ones read more often.
-  const int file = static_cast<int>(Next(random) % 48 * (Next(random) % 48) / 48);
-  const int slot = file % kCacheSlots;
-  ++cache_lookups_;
-  if (cache_ids_[slot] == file) {
-    ++cache_hits_;
-    return;
+  // Streamed model output lands in a pooled buffer.
+  {
+    const size_t bytes = 512 + Next(random) % 8192;
+    pool::PooledBuffer output = buffers_.Acquire(bytes);
+    output->resize(bytes);
+    std::memset(output->data(), 'o', bytes);
   }
-  if (cache_[slot]) cache_bytes_ -= cache_[slot]->capacity();
-  cache_[slot].Release();
-  const size_t size = 1024 + static_cast<size_t>(file) * 1200;  // up to ~57 KiB
-  pool::PooledBuffer buffer = buffers_.Acquire(size);
-  buffer->resize(size);
-  std::memset(buffer->data(), 'f', size);
-  cache_bytes_ += buffer->capacity();
-  cache_[slot] = std::move(buffer);
-  cache_ids_[slot] = file;
+  // A workspace file, small ones read more often.
+  const int file = static_cast<int>(Next(random) % kFiles * (Next(random) % kFiles) / kFiles);
+  if (absl::StatusOr<mmapcache::FileView> view = files_.Read(FilePath(workspace_, file));
+      view.ok() && !view->bytes().empty()) {
+    volatile char first = view->bytes()[0];
+    (void)first;
+  }
 }
 
 }  // namespace ctxmem::cli

@@ -15,11 +15,13 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "arena/bump_arena.h"
 #include "intern/interner.h"
+#include "mmapcache/file_cache.h"
 #include "pool/buffer_pool.h"
 #include "profiler/profiler.h"
 
@@ -33,8 +35,9 @@ class ContextWorkload {
   ~ContextWorkload();  // stops
 
   // Registers "context.arena", "context.interner", "context.buffer_pool" and
-  // "context.file_cache". The profiler must be stopped before this object
-  // is destroyed.
+  // "context.file_cache" (an mmapcache::FileCache over files it writes into
+  // a temporary directory, removed by the destructor). The profiler must be
+  // stopped before this object is destroyed.
   absl::Status RegisterSources(profiler::Profiler& profiler);
 
   // Runs turns on a background thread until Stop().
@@ -44,21 +47,18 @@ class ContextWorkload {
   uint64_t turns() const { return turns_.load(std::memory_order_relaxed); }
 
  private:
-  static constexpr int kCacheSlots = 32;
+  static constexpr int kFiles = 48;
 
   void Run();
   void Turn(uint64_t turn, uint64_t& random);
 
-  intern::Interner interner_;  // thread-safe: sampled without the lock
-  pool::BufferPool buffers_;   // stats() may race with use by design
+  intern::Interner interner_;      // thread-safe: sampled without the lock
+  pool::BufferPool buffers_;       // streamed output; stats() may race with use by design
+  mmapcache::FileCache files_;     // thread-safe: workspace files read by the agent
+  std::string workspace_;          // a temporary directory holding kFiles files
 
-  std::mutex mutex_;  // guards the arena and the file cache
+  std::mutex mutex_;  // guards the arena
   arena::BumpArena arena_;
-  std::array<pool::PooledBuffer, kCacheSlots> cache_;
-  std::array<int, kCacheSlots> cache_ids_;
-  uint64_t cache_lookups_ = 0;
-  uint64_t cache_hits_ = 0;
-  uint64_t cache_bytes_ = 0;  // capacities of the cached buffers
 
   std::atomic<uint64_t> turns_{0};
   std::atomic<bool> stop_{false};
