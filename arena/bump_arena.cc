@@ -175,10 +175,8 @@ void BumpArena::Rewind(const ArenaCheckpoint& checkpoint) {
   }
   if (checkpoint.retired_used == 0 && checkpoint.cur == checkpoint.end &&
       checkpoint.destructors == nullptr) {
-    // The scope began on an empty arena, so closing it ends a request: keep
-    // chunks by the same rule as Reset().
-    EmptyIntoSpare();
-    RecycleEmpty();
+    // The scope began on an empty arena, so closing it ends a request.
+    EndRequest();
     return;
   }
   while (used_ != checkpoint.used_head) {
@@ -209,6 +207,10 @@ void BumpArena::EmptyIntoSpare() {
 void BumpArena::Reset() {
   RunDestructorsUntil(nullptr);
   depth_ = 0;
+  EndRequest();
+}
+
+void BumpArena::EndRequest() {
   if (used_ == current_ && (used_ == nullptr || used_->next == nullptr) && spare_ == nullptr &&
       (current_ == nullptr || current_->size <= options_.max_retained_bytes)) {
     // A warm request loop: everything fitted in the one chunk the retention

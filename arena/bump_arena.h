@@ -233,6 +233,10 @@ class BumpArena {
   void MakeCurrent(Chunk* chunk);
   void AddSpare(Chunk* chunk);
   void TrimSpare();
+  // Empties the arena (destructors already run) and keeps chunks for the
+  // next request by the Reset() rule. Shared by Reset() and the Rewind() of
+  // a scope that began on an empty arena.
+  void EndRequest();
   // Moves every chunk in use to the spare list: the arena holds nothing.
   void EmptyIntoSpare();
   // For an arena with nothing in use: applies the Reset() retention rule and
