@@ -35,7 +35,12 @@ void AppendFinite(double x, std::string* out) {
     if (*p != '.') digits[k++] = *p;
     ++p;
   }
-  int e = std::atoi(p + 1);  // "e+29" / "e-07": atoi reads the sign
+  // The exponent: "e+29" / "e-07" (buf is not NUL-terminated: from_chars).
+  ++p;
+  const bool negative_exponent = *p == '-';
+  int e = 0;
+  std::from_chars(p + 1, end, e);
+  if (negative_exponent) e = -e;
   int n = e + 1;
 
   if (k <= n && n <= 21) {  // integer: digits then n-k zeros
@@ -57,7 +62,11 @@ void AppendFinite(double x, std::string* out) {
     }
     out->push_back('e');
     out->push_back(n - 1 < 0 ? '-' : '+');
-    out->append(std::to_string(std::abs(n - 1)));
+    char exponent[8];
+    auto [exponent_end, exponent_ec] =
+        std::to_chars(exponent, exponent + sizeof exponent, std::abs(n - 1));
+    (void)exponent_ec;  // at most 3 digits
+    out->append(exponent, exponent_end);
   }
 }
 
