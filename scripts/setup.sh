@@ -11,6 +11,7 @@ packages=(
   libbenchmark-dev         # @com_github_google_benchmark
   libre2-dev               # @com_googlesource_code_re2
   libprotobuf-dev protobuf-compiler  # @com_google_protobuf
+  rapidjson-dev            # @com_github_tencent_rapidjson (context/json)
   llvm-14-dev              # @llvm-project, a benchmark anchor
   clang libclang-rt-14-dev # --config=clang / --config=fuzz
   valgrind                 # alloc/measure_overhead.sh
