@@ -1,0 +1,168 @@
+#include "context/tokenizer/byte_pair_encoder.h"
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace ctxmem::context::tokenizer {
+namespace {
+
+using internal::kNoToken;
+constexpr uint32_t kNoRank = std::numeric_limits<uint32_t>::max();
+
+// Per-thread scratch, grown once: a warm encoder allocates nothing.
+struct Scratch {
+  std::vector<uint32_t> starts;
+  std::vector<uint32_t> ranks;
+  std::vector<uint64_t> reachable;  // bitfield over piece positions
+  std::vector<uint32_t> tokens;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
+void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const {
+  if (piece.size() <= kMergeLoopMaxBytes) {
+    EncodeByMergeLoop(piece, out);
+  } else {
+    EncodeByBacktracking(piece, out);
+  }
+}
+
+size_t BytePairEncoder::CountPiece(std::string_view piece) const {
+  if (image_.Find(piece) != kNoToken) return 1;
+  std::vector<uint32_t>& tokens = ThreadScratch().tokens;
+  tokens.clear();
+  EncodeNonToken(piece, tokens);
+  return tokens.size();
+}
+
+// tiktoken's merge loop: parts[i] starts at starts[i]; ranks[i] is the rank of
+// parts i and i+1 joined. Merge the lowest rank (leftmost on ties) until no
+// adjacent pair is a token.
+void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint32_t>& out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  if (n == 1) {
+    out.push_back(image_.Find(bytes, 1));
+    return;
+  }
+  Scratch& scratch = ThreadScratch();
+  std::vector<uint32_t>& starts = scratch.starts;
+  std::vector<uint32_t>& ranks = scratch.ranks;
+  starts.resize(n + 1);
+  ranks.resize(n + 1);
+  for (size_t i = 0; i <= n; ++i) starts[i] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.Find(bytes + i, 2);
+  ranks[n - 1] = kNoRank;
+  ranks[n] = kNoRank;
+  size_t parts = n;  // starts[0..parts] are the boundaries; ranks[0..parts-1) pairs
+  auto joined_rank = [&](size_t i) -> uint32_t {
+    // Rank of parts i and i+1 joined: bytes [starts[i], starts[i+2]).
+    if (i + 2 > parts) return kNoRank;
+    return image_.Find(bytes + starts[i], starts[i + 2] - starts[i]);
+  };
+  while (true) {
+    uint32_t best = kNoRank;
+    size_t at = 0;
+    for (size_t i = 0; i + 1 < parts; ++i) {
+      if (ranks[i] < best) {
+        best = ranks[i];
+        at = i;
+      }
+    }
+    if (best == kNoRank) break;
+    // Join parts at and at+1: drop boundary at+1.
+    for (size_t i = at + 1; i < parts; ++i) {
+      starts[i] = starts[i + 1];
+      ranks[i] = ranks[i + 1];
+    }
+    --parts;
+    ranks[at] = joined_rank(at);
+    if (at > 0) ranks[at - 1] = joined_rank(at - 1);
+  }
+  for (size_t i = 0; i < parts; ++i) {
+    out.push_back(image_.Find(bytes + starts[i], starts[i + 1] - starts[i]));
+  }
+}
+
+bool BytePairEncoder::IsValidPair(uint32_t left, uint32_t right) const {
+  // Undo the two tokens' merges newest first; if at any point a merge across
+  // the boundary has a lower rank than the merge just undone, BPE would have
+  // made it, so the pair cannot occur.
+  uint32_t limit = kNoRank;
+  while (true) {
+    const uint32_t merged = image_.PairLookup(left, right);
+    if (merged != kNoToken && merged < limit) return false;
+    if (left > right) {
+      limit = left;
+      left = image_.SplitRight(left);
+      if (left == limit) {
+        limit = right + 1;
+        right = image_.SplitLeft(right);
+        if (right + 1 == limit) return true;
+      }
+    } else {
+      limit = right + 1;
+      right = image_.SplitLeft(right);
+      if (right + 1 == limit) {
+        limit = left;
+        left = image_.SplitRight(left);
+        if (left == limit) return true;
+      }
+    }
+  }
+}
+
+void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
+                                           std::vector<uint32_t>& out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  Scratch& scratch = ThreadScratch();
+  // reachable[p]: an encoding of bytes [p, n) may still start at p. Cleared
+  // when every choice from p failed, so no position is explored twice.
+  std::vector<uint64_t>& reachable = scratch.reachable;
+  reachable.assign(n / 64 + 1, ~uint64_t{0});
+  auto is_reachable = [&](size_t p) { return (reachable[p / 64] >> (p % 64)) & 1; };
+
+  const size_t first = out.size();
+  size_t pos = 0;
+  uint32_t next = image_.LongestPrefix(bytes, n);
+  while (next != kNoToken) {
+    uint32_t token = next;
+    const uint32_t last = out.size() > first ? out.back() : kNoToken;
+    while (true) {
+      const size_t end = pos + image_.TokenLength(token);
+      if (is_reachable(end) && (last == kNoToken || IsValidPair(last, token))) {
+        out.push_back(token);
+        pos = end;
+        next = pos < n ? image_.LongestPrefix(bytes + pos, n - pos) : kNoToken;
+        break;
+      }
+      if (const uint32_t shorter = image_.NextPrefix(token); shorter != kNoToken) {
+        token = shorter;
+        continue;
+      }
+      if (last == kNoToken) {
+        // Unreachable for a consistent vocabulary (every byte is a token and
+        // single bytes always pair); if a rank file ever breaks that, fall
+        // back to the merge loop rather than guess.
+        out.resize(first);
+        EncodeByMergeLoop(piece, out);
+        return;
+      }
+      // Nothing fits at pos: give up the previous token and try it shorter.
+      reachable[pos / 64] &= ~(uint64_t{1} << (pos % 64));
+      out.pop_back();
+      pos -= image_.TokenLength(last);
+      next = last;
+      break;
+    }
+  }
+}
+
+}  // namespace ctxmem::context::tokenizer

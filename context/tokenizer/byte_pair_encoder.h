@@ -1,0 +1,68 @@
+// Byte-pair encoding of one pre-tokenized piece, exactly as tiktoken does it.
+//
+// tiktoken merges a piece by repeatedly joining the adjacent pair whose joined
+// bytes have the lowest rank (leftmost on ties), which is quadratic in the
+// piece's length. This encoder gives the same ids by three routes:
+//   - a piece that is itself a token: one hash lookup (most pieces of text);
+//   - a short piece: tiktoken's own merge loop over a small stack array;
+//   - a long piece: the backtracking encoder published with GitHub's `bpe`
+//     crate: take the longest token that is a prefix, keep it if BPE could
+//     leave it next to the previous token (checked by replaying the two
+//     tokens' merges), else try shorter prefixes, else step back. Linear in
+//     practice, so a 100 KB piece costs about what 100 KB of prose costs.
+//
+// Thread-safe: all state is the read-only image plus per-call scratch.
+
+#ifndef CTXMEM_CONTEXT_TOKENIZER_BYTE_PAIR_ENCODER_H_
+#define CTXMEM_CONTEXT_TOKENIZER_BYTE_PAIR_ENCODER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "context/tokenizer/internal/image_view.h"
+
+namespace ctxmem::context::tokenizer {
+
+class BytePairEncoder {
+ public:
+  // Pieces up to this many bytes that are not tokens take the merge loop;
+  // longer ones take the backtracking encoder (chosen by benchmark: the merge
+  // loop's quadratic term is still cheaper below it).
+  static constexpr size_t kMergeLoopMaxBytes = 32;
+
+  explicit BytePairEncoder(internal::ImageView image) : image_(image) {}
+
+  // Appends the ids of `piece` (non-empty) to `out`.
+  void EncodePiece(std::string_view piece, std::vector<uint32_t>& out) const {
+    const uint32_t whole = image_.Find(piece);
+    if (whole != internal::kNoToken) {
+      out.push_back(whole);
+      return;
+    }
+    EncodeNonToken(piece, out);
+  }
+
+  // The number of ids EncodePiece would append.
+  size_t CountPiece(std::string_view piece) const;
+
+  // The two strategies, exposed so tests can hold them to each other and
+  // benchmarks can time them; EncodePiece picks one.
+  void EncodeByMergeLoop(std::string_view piece, std::vector<uint32_t>& out) const;
+  void EncodeByBacktracking(std::string_view piece, std::vector<uint32_t>& out) const;
+
+  // Whether BPE can leave `left` and `right` adjacent in an encoding.
+  bool IsValidPair(uint32_t left, uint32_t right) const;
+
+  const internal::ImageView& image() const { return image_; }
+
+ private:
+  void EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const;
+
+  internal::ImageView image_;
+};
+
+}  // namespace ctxmem::context::tokenizer
+
+#endif  // CTXMEM_CONTEXT_TOKENIZER_BYTE_PAIR_ENCODER_H_

@@ -1,0 +1,134 @@
+#include "context/tokenizer/byte_pair_encoder.h"
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "context/tokenizer/internal/embedded_images.h"
+#include "gtest/gtest.h"
+
+namespace ctxmem::context::tokenizer {
+namespace {
+
+using internal::ImageView;
+
+struct Named {
+  const char* name;
+  absl::StatusOr<ImageView> (*open)();
+  uint32_t token_count;
+};
+
+class BytePairEncoderTest : public ::testing::TestWithParam<Named> {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<ImageView> image = GetParam().open();
+    ASSERT_TRUE(image.ok()) << image.status();
+    encoder_.emplace(*image);
+  }
+
+  std::string Decode(const std::vector<uint32_t>& ids) const {
+    std::string text;
+    for (uint32_t id : ids) text += encoder_->image().TokenBytes(id);
+    return text;
+  }
+
+  std::vector<uint32_t> Merge(const std::string& piece) const {
+    std::vector<uint32_t> ids;
+    encoder_->EncodeByMergeLoop(piece, ids);
+    return ids;
+  }
+  std::vector<uint32_t> Backtrack(const std::string& piece) const {
+    std::vector<uint32_t> ids;
+    encoder_->EncodeByBacktracking(piece, ids);
+    return ids;
+  }
+
+  std::optional<BytePairEncoder> encoder_;
+};
+
+TEST_P(BytePairEncoderTest, ImageHasEveryTokenAndByte) {
+  const ImageView& image = encoder_->image();
+  EXPECT_EQ(image.token_count(), GetParam().token_count);
+  for (int byte = 0; byte < 256; ++byte) {
+    const unsigned char b = static_cast<unsigned char>(byte);
+    const uint32_t id = image.Find(&b, 1);
+    ASSERT_NE(id, internal::kNoToken) << byte;
+    EXPECT_EQ(image.TokenBytes(id), std::string(1, static_cast<char>(b)));
+  }
+  for (uint32_t id = 0; id < image.token_count(); ++id) {
+    ASSERT_EQ(image.Find(image.TokenBytes(id)), id);
+  }
+  EXPECT_EQ(image.Find(std::string(300, 'q')), internal::kNoToken);
+}
+
+TEST_P(BytePairEncoderTest, LongestPrefixMatchesBruteForce) {
+  const ImageView& image = encoder_->image();
+  std::mt19937 rng(7);
+  for (int round = 0; round < 2000; ++round) {
+    // Text that starts with a real token and continues with another one.
+    std::string text = std::string(image.TokenBytes(rng() % image.token_count())) +
+                       std::string(image.TokenBytes(rng() % image.token_count()));
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    uint32_t expected = internal::kNoToken;
+    for (size_t length = 1; length <= text.size(); ++length) {
+      if (const uint32_t id = image.Find(p, length); id != internal::kNoToken) expected = id;
+    }
+    ASSERT_EQ(image.LongestPrefix(p, text.size()), expected) << text;
+  }
+}
+
+TEST_P(BytePairEncoderTest, StrategiesAgreeOnEveryTokensBytes) {
+  const ImageView& image = encoder_->image();
+  for (uint32_t id = 0; id < image.token_count(); ++id) {
+    const std::string bytes(image.TokenBytes(id));
+    ASSERT_EQ(Merge(bytes), Backtrack(bytes)) << "token " << id;
+  }
+}
+
+TEST_P(BytePairEncoderTest, StrategiesAgreeOnRandomPieces) {
+  const ImageView& image = encoder_->image();
+  std::mt19937 rng(11);
+  const std::string alphabets[] = {"ab", "abc ", "0123456789", "aeiou lrst", " \t\n",
+                                   "\xe4\xb8\x80\xe4\xba\x8c", "=-+*/<>"};
+  for (int round = 0; round < 3000; ++round) {
+    std::string piece;
+    const size_t length = 1 + rng() % 200;
+    if (round % 3 == 0) {
+      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
+    } else {
+      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
+      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
+    }
+    const std::vector<uint32_t> merged = Merge(piece);
+    ASSERT_EQ(merged, Backtrack(piece)) << "round " << round;
+    ASSERT_EQ(Decode(merged), piece);
+  }
+}
+
+TEST_P(BytePairEncoderTest, LongPiecesAreLinearAndRoundTrip) {
+  std::string letters;
+  std::mt19937 rng(3);
+  for (int i = 0; i < 100'000; ++i) letters += static_cast<char>('a' + rng() % 26);
+  for (const std::string& piece :
+       {letters, std::string(100'000, 'x'), std::string(1'500, ' '), std::string(5'000, '7')}) {
+    std::vector<uint32_t> ids;
+    encoder_->EncodePiece(piece, ids);
+    EXPECT_EQ(Decode(ids), piece);
+    EXPECT_EQ(encoder_->CountPiece(piece), ids.size());
+  }
+  // A long piece must agree with tiktoken's own merge loop too.
+  const std::string prefix = letters.substr(0, 600);
+  EXPECT_EQ(Merge(prefix), Backtrack(prefix));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Encodings, BytePairEncoderTest,
+    ::testing::Values(Named{"o200k_base", &internal::OpenO200kBaseImage, 199'998},
+                      Named{"cl100k_base", &internal::OpenCl100kBaseImage, 100'256}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace ctxmem::context::tokenizer
