@@ -45,6 +45,10 @@ def encoding_image(name, rank_file, sha256, symbol, visibility = None):
             "  .section .note.GNU-stack,\"\",@progbits",
             "ASM",
             "sed -i \"s|IMAGE_PATH|$(execpath :%s)|\" $@" % image,
+            # The assembler's dependency file does not list .incbin inputs, so
+            # Bazel would prune the image from this action's inputs and keep a
+            # stale object. Naming the image's digest in the source ties them.
+            "echo \"  # image sha256 $$(sha256sum $(execpath :%s) | cut -c1-64)\" >> $@" % image,
         ]),
     )
     native.cc_library(

@@ -17,7 +17,10 @@
 //                            (i, i) for a token no valid merge produces.
 //   next_prefix[n]   uint32  the longest token that is a proper prefix of
 //                            token i, or kNoToken.
-//   trie[slots]      uint64  a double-array trie over the token bytes
+//   pairs[1<<pbits]  uint32  open addressing over (left, right) token pairs:
+//                            (tag << kIdBits) | the token BPE merges them
+//                            into (verified against split[]), or kEmptySlot.
+//   trie[slots]      uint32  a double-array trie over the token bytes
 //                            (see TrieSlot below) for longest-prefix matches.
 //
 // The hot path of ordinary text (whole pieces found in `hash`, short pieces
@@ -32,7 +35,7 @@
 namespace ctxmem::context::tokenizer::internal {
 
 inline constexpr char kImageMagic[8] = {'C', 'T', 'X', 'T', 'O', 'K', '0', '1'};
-inline constexpr uint32_t kImageVersion = 1;
+inline constexpr uint32_t kImageVersion = 2;
 inline constexpr uint32_t kNoToken = 0xFFFFFFFFu;
 inline constexpr uint32_t kEmptySlot = 0xFFFFFFFFu;
 
@@ -56,40 +59,52 @@ struct ImageHeader {
   uint64_t split_offset;
   uint64_t next_prefix_offset;
   uint64_t trie_offset;
+  uint64_t pair_offset;
+  uint32_t pair_bits;
+  uint32_t reserved;
   uint64_t total_size;
   // FNV-1a over the rank file the image was compiled from, for diagnostics.
   uint64_t source_fingerprint;
 };
-static_assert(sizeof(ImageHeader) == 96);
+static_assert(sizeof(ImageHeader) == 112);
 
 // One double-array slot. Node identity is its slot index; the root is slot 0.
 // The child of node s by byte c lives at slot base(s) + c and is valid iff that
 // slot is used and labelled c. Because no two nodes share a base, the label
 // alone proves ownership: a slot t labelled c can only belong to the node
-// whose base is t - c.
-//   bit 63      used
-//   bits 55-62  label (the byte that leads to this node)
-//   bits 32-54  base of this node's children (23 bits)
-//   bits 0-31   token id + 1 if the path to this node is a token, else 0
+// whose base is t - c. A node that ends a token is flagged; its id is found
+// by hashing the bytes walked (one lookup per match), which halves the trie.
+//   bit 31      used
+//   bit 30      the path to this node is a token
+//   bits 22-29  label (the byte that leads to this node)
+//   bits 0-21   base of this node's children; kBaseMask for a leaf
 struct TrieSlot {
-  static constexpr uint64_t kUsed = uint64_t{1} << 63;
-  static constexpr int kLabelShift = 55;
-  static constexpr int kBaseShift = 32;
-  static constexpr uint64_t kBaseMask = (uint64_t{1} << 23) - 1;
+  static constexpr uint32_t kUsed = uint32_t{1} << 31;
+  static constexpr uint32_t kToken = uint32_t{1} << 30;
+  static constexpr int kLabelShift = 22;
+  static constexpr uint32_t kBaseMask = (uint32_t{1} << 22) - 1;
 
-  static constexpr uint64_t Make(uint8_t label, uint32_t base, uint32_t token_plus_one) {
-    return kUsed | (uint64_t{label} << kLabelShift) | (uint64_t{base} << kBaseShift) |
-           token_plus_one;
+  static constexpr uint32_t Make(uint8_t label, uint32_t base, bool token) {
+    return kUsed | (token ? kToken : 0) | (uint32_t{label} << kLabelShift) | base;
   }
-  static constexpr bool Used(uint64_t slot) { return (slot & kUsed) != 0; }
-  static constexpr uint8_t Label(uint64_t slot) {
+  static constexpr bool Used(uint32_t slot) { return (slot & kUsed) != 0; }
+  static constexpr bool Token(uint32_t slot) { return (slot & kToken) != 0; }
+  static constexpr uint8_t Label(uint32_t slot) {
     return static_cast<uint8_t>(slot >> kLabelShift);
   }
-  static constexpr uint32_t Base(uint64_t slot) {
-    return static_cast<uint32_t>((slot >> kBaseShift) & kBaseMask);
-  }
-  static constexpr uint32_t TokenPlusOne(uint64_t slot) { return static_cast<uint32_t>(slot); }
+  static constexpr uint32_t Base(uint32_t slot) { return slot & kBaseMask; }
 };
+
+// The key of a (left, right) token pair for the pairs table.
+inline constexpr uint64_t PairKey(uint32_t left, uint32_t right) {
+  return (uint64_t{left} << 32) | right;
+}
+
+// The tag kept beside an id in a hash slot: the hash's top bits, so most
+// probes of other keys are rejected without touching the token tables.
+inline constexpr uint32_t SlotTag(uint64_t hash) {
+  return static_cast<uint32_t>(hash >> (64 - (32 - kIdBits)));
+}
 
 }  // namespace ctxmem::context::tokenizer::internal
 

@@ -33,7 +33,9 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
       !SectionFits(header->hash_offset, (uint64_t{1} << header->hash_bits) * 4, size) ||
       !SectionFits(header->split_offset, n * 8, size) ||
       !SectionFits(header->next_prefix_offset, n * 4, size) ||
-      !SectionFits(header->trie_offset, uint64_t{header->trie_slots} * 8, size)) {
+      !SectionFits(header->trie_offset, uint64_t{header->trie_slots} * 4, size) ||
+      header->pair_bits < 1 || header->pair_bits > 31 ||
+      !SectionFits(header->pair_offset, (uint64_t{1} << header->pair_bits) * 4, size)) {
     return absl::DataLossError(absl::StrCat("encoding image header is inconsistent (", n,
                                             " tokens, ", size, " bytes)"));
   }
@@ -46,7 +48,9 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   view.hash_mask_ = (1u << header->hash_bits) - 1;
   view.split_ = reinterpret_cast<const uint32_t*>(base + header->split_offset);
   view.next_prefix_ = reinterpret_cast<const uint32_t*>(base + header->next_prefix_offset);
-  view.trie_ = reinterpret_cast<const uint64_t*>(base + header->trie_offset);
+  view.trie_ = reinterpret_cast<const uint32_t*>(base + header->trie_offset);
+  view.pairs_ = reinterpret_cast<const uint32_t*>(base + header->pair_offset);
+  view.pair_mask_ = (1u << header->pair_bits) - 1;
   view.trie_slots_ = header->trie_slots;
   // Only the header and the ends of the offsets are checked: the image comes
   // from this build (compiled from a rank file whose sha256 the build pinned),

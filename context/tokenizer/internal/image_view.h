@@ -33,7 +33,7 @@ class ImageView {
   // The token whose bytes are exactly [data, data + size), or kNoToken.
   uint32_t Find(const unsigned char* data, size_t size) const {
     const uint64_t hash = HashTokenBytes(data, size);
-    const uint32_t tag = static_cast<uint32_t>(hash >> (64 - (32 - kIdBits)));
+    const uint32_t tag = SlotTag(hash);
     for (uint32_t i = static_cast<uint32_t>(hash) & hash_mask_;; i = (i + 1) & hash_mask_) {
       const uint32_t slot = hash_[i];
       if (slot == kEmptySlot) return kNoToken;
@@ -52,17 +52,17 @@ class ImageView {
   // The longest token that is a prefix of [data, data + size); size > 0.
   // Every single byte is a token, so there always is one.
   uint32_t LongestPrefix(const unsigned char* data, size_t size) const {
-    uint32_t node = 0;
-    uint32_t best = kNoToken;
+    uint32_t base = TrieSlot::Base(trie_[0]);
+    size_t best = 0;
     for (size_t i = 0; i < size; ++i) {
-      const uint32_t next = TrieSlot::Base(trie_[node]) + data[i];
+      const uint32_t next = base + data[i];
       if (next >= trie_slots_) break;
-      const uint64_t slot = trie_[next];
+      const uint32_t slot = trie_[next];
       if (!TrieSlot::Used(slot) || TrieSlot::Label(slot) != data[i]) break;
-      node = next;
-      if (const uint32_t token = TrieSlot::TokenPlusOne(slot); token != 0) best = token - 1;
+      if (TrieSlot::Token(slot)) best = i + 1;
+      base = TrieSlot::Base(slot);
     }
-    return best;
+    return best == 0 ? kNoToken : Find(data, best);
   }
 
   uint32_t NextPrefix(uint32_t id) const { return next_prefix_[id]; }
@@ -71,16 +71,15 @@ class ImageView {
 
   // The token BPE makes by merging `left` and `right` directly, or kNoToken.
   uint32_t PairLookup(uint32_t left, uint32_t right) const {
-    unsigned char joined[512];
-    const uint32_t left_length = TokenLength(left);
-    const uint32_t right_length = TokenLength(right);
-    std::memcpy(joined, bytes_ + offsets_[left], left_length);
-    std::memcpy(joined + left_length, bytes_ + offsets_[right], right_length);
-    const uint32_t merged = Find(joined, left_length + right_length);
-    if (merged == kNoToken || SplitLeft(merged) != left || SplitRight(merged) != right) {
-      return kNoToken;
+    const uint64_t hash = MixTokenHash(PairKey(left, right));
+    const uint32_t tag = SlotTag(hash);
+    for (uint32_t i = static_cast<uint32_t>(hash) & pair_mask_;; i = (i + 1) & pair_mask_) {
+      const uint32_t slot = pairs_[i];
+      if (slot == kEmptySlot) return kNoToken;
+      if ((slot >> kIdBits) != tag) continue;
+      const uint32_t merged = slot & kIdMask;
+      if (split_[2 * merged] == left && split_[2 * merged + 1] == right) return merged;
     }
-    return merged;
   }
 
  private:
@@ -93,8 +92,10 @@ class ImageView {
   uint32_t hash_mask_ = 0;
   const uint32_t* split_ = nullptr;
   const uint32_t* next_prefix_ = nullptr;
-  const uint64_t* trie_ = nullptr;
+  const uint32_t* trie_ = nullptr;
   uint32_t trie_slots_ = 0;
+  const uint32_t* pairs_ = nullptr;
+  uint32_t pair_mask_ = 0;
 };
 
 }  // namespace ctxmem::context::tokenizer::internal

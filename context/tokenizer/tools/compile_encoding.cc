@@ -98,6 +98,7 @@ class ImageBuilder {
     if (auto status = CheckLookups(); !status.ok()) return status;
     BuildNextPrefix();
     BuildSplits();
+    BuildPairTable();
     if (auto status = BuildTrie(); !status.ok()) return status;
     return Serialize();
   }
@@ -121,7 +122,7 @@ class ImageBuilder {
     const uint32_t mask = (1u << hash_bits_) - 1;
     for (uint32_t id = 0; id < tokens_.size(); ++id) {
       const uint64_t hash = HashTokenBytes(tokens_[id].data(), tokens_[id].size());
-      const uint32_t tag = static_cast<uint32_t>(hash >> (64 - (32 - kIdBits)));
+      const uint32_t tag = SlotTag(hash);
       uint32_t i = static_cast<uint32_t>(hash) & mask;
       while (hash_[i] != kEmptySlot) i = (i + 1) & mask;
       hash_[i] = (tag << kIdBits) | id;
@@ -220,7 +221,7 @@ class ImageBuilder {
       uint32_t depth;
       uint8_t label;
     };
-    constexpr uint32_t kLeafBase = static_cast<uint32_t>(TrieSlot::kBaseMask);
+    constexpr uint32_t kLeafBase = TrieSlot::kBaseMask;
     std::vector<uint8_t> used_slot(1, 1);  // the root is slot 0
     std::vector<uint8_t> used_base(1, 1);  // base 0 would let byte 0 reach the root
     trie_.assign(1, 0);
@@ -233,10 +234,10 @@ class ImageBuilder {
     while (!queue.empty()) {
       const Node node = queue.front();
       queue.pop_front();
-      uint32_t token_plus_one = 0;
+      bool is_token = false;
       uint32_t lo = node.lo;
       if (node.depth > 0 && tokens_[sorted[lo]].size() == node.depth) {
-        token_plus_one = sorted[lo] + 1;
+        is_token = true;
         ++lo;
       }
       labels.clear();
@@ -297,7 +298,7 @@ class ImageBuilder {
                            labels[k]});
         }
       }
-      trie_[node.slot] = TrieSlot::Make(node.label, base, token_plus_one);
+      trie_[node.slot] = TrieSlot::Make(node.label, base, is_token);
     }
     return absl::OkStatus();
   }
@@ -310,6 +311,20 @@ class ImageBuilder {
     const uint64_t offset = out.size();
     out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
     return offset;
+  }
+
+  void BuildPairTable() {
+    pair_bits_ = 4;
+    while ((size_t{1} << pair_bits_) * 4 < pair_.size() * 5) ++pair_bits_;  // load <= 0.8
+    pair_table_.assign(size_t{1} << pair_bits_, kEmptySlot);
+    const uint32_t mask = (1u << pair_bits_) - 1;
+    for (uint32_t id = 0; id < split_.size(); ++id) {
+      if (split_[id].first == id) continue;
+      const uint64_t hash = MixTokenHash(PairKey(split_[id].first, split_[id].second));
+      uint32_t i = static_cast<uint32_t>(hash) & mask;
+      while (pair_table_[i] != kEmptySlot) i = (i + 1) & mask;
+      pair_table_[i] = (SlotTag(hash) << kIdBits) | id;
+    }
   }
 
   absl::StatusOr<std::string> Serialize() const {
@@ -346,6 +361,8 @@ class ImageBuilder {
     header.split_offset = Append(out, split_flat);
     header.next_prefix_offset = Append(out, next_prefix_);
     header.trie_offset = Append(out, trie_);
+    header.pair_offset = Append(out, pair_table_);
+    header.pair_bits = pair_bits_;
     Align(out);
     header.total_size = out.size();
     std::memcpy(out.data(), &header, sizeof(header));
@@ -359,7 +376,9 @@ class ImageBuilder {
   std::vector<uint32_t> next_prefix_;
   std::vector<std::pair<uint32_t, uint32_t>> split_;
   std::unordered_map<uint64_t, uint32_t> pair_;
-  std::vector<uint64_t> trie_;
+  std::vector<uint32_t> trie_;
+  uint32_t pair_bits_ = 0;
+  std::vector<uint32_t> pair_table_;
 };
 
 int Main(int argc, char** argv) {
