@@ -3,6 +3,11 @@
 // engines slow (one long piece, long digit and whitespace runs).
 //
 //   bazel run --config=opt //context/tokenizer:pretokenizer_benchmark
+//
+// Measured (CPU time, median of 3, on the 2-core dev machine while other
+// builds ran, so read as lower bounds), o200k / cl100k in MB/s:
+//   prose 374 / 428, code 553 / 560, CJK 507 / 514, one 1 MiB piece
+//   2,890 / 1,740, 1 MiB of digits 1,010 / 960, 1500-space runs 1,080 / 1,080.
 
 #include <cstdint>
 #include <string>

@@ -58,6 +58,12 @@ TEST(UnicodeClassesTest, UnicodeSixteen) {
   EXPECT_EQ(CharClassOf(0x11DB0), 0);
 }
 
+TEST(UnicodeClassesTest, AsciiIsTheFirstBlockOfStageTwo) {
+  // pretokenizer.cc reads ASCII classes straight from kClassStage2[byte].
+  EXPECT_EQ(internal::kClassStage1[0], 0);
+  for (uint32_t b = 0; b < 0x80; ++b) EXPECT_EQ(internal::kClassStage2[b], CharClassOf(b));
+}
+
 TEST(UnicodeClassesTest, EverythingElseIsInNoClass) {
   EXPECT_EQ(CharClassOf('!'), 0);
   EXPECT_EQ(CharClassOf(0x0378), 0);     // unassigned
