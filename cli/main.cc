@@ -2,6 +2,7 @@
 //
 //   ctxmem stress [--threads=N] [--allocations=N] [--seed=N] [--report_dir=DIR]
 //   ctxmem profile [--threads=N] [--allocations=N] [--seed=N] [--interval_ms=N] [--out_dir=DIR]
+//   ctxmem limits --model=ID [--settings=JSON]
 
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "cli/limits_command.h"
 #include "cli/profile_command.h"
 #include "cli/stress_command.h"
 
@@ -22,6 +24,8 @@ ABSL_FLAG(std::string, report_dir, "/tmp/ctxmem-report",
           "stress: where to write the memory profile's reports; empty for none");
 ABSL_FLAG(int, interval_ms, 10, "profile: sampling interval in milliseconds");
 ABSL_FLAG(std::string, out_dir, "/tmp/ctxmem-profile", "profile: where to write the reports");
+ABSL_FLAG(std::string, model, "", "limits: model id, as in context/models/models.csv");
+ABSL_FLAG(std::string, settings, "", "limits: provider settings as a JSON object");
 
 namespace {
 
@@ -33,7 +37,9 @@ constexpr char kUsage[] =
     "                  --report_dir=DIR (/tmp/ctxmem-report; empty: no report)\n"
     "  profile  run the stress workload and an agent-like workload under the memory\n"
     "           profiler; write profile.json, metrics.prom, report.html and leaks.txt\n"
-    "           flags: as stress, and --interval_ms=N (10) --out_dir=DIR (/tmp/ctxmem-profile)\n";
+    "           flags: as stress, and --interval_ms=N (10) --out_dir=DIR (/tmp/ctxmem-profile)\n"
+    "  limits   a model's context window and reserved output tokens as the reference\n"
+    "           computes them, one JSON line; --model=ID [--settings=JSON]\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "ctxmem: %s\n", message.c_str());
@@ -51,6 +57,14 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[1];
   if (args.size() > 2) return Fail(absl::StrCat("unexpected argument '", args[2], "'"));
+  if (command == "limits") {
+    const std::string model = absl::GetFlag(FLAGS_model);
+    if (model.empty()) return Fail("limits needs --model=ID");
+    const absl::Status status =
+        ctxmem::cli::RunLimitsCommand(model, absl::GetFlag(FLAGS_settings), stdout);
+    if (!status.ok()) return Fail(std::string(status.message()));
+    return 0;
+  }
   if (command == "stress" || command == "profile") {
     ctxmem::stress::StressOptions options;
     options.threads = absl::GetFlag(FLAGS_threads);
