@@ -6,9 +6,9 @@
 // Number::toString (radix 10): the shortest digit string that reads back as
 // the same double, laid out as
 //
-//   integer form     123, 1e+21 threshold: up to 21 integer digits (1e21 → "1e+21")
-//   decimal form     0.5, 123.25, 0.000001
-//   exponent form    1e-7, 1.2345678901234568e+29, 5e-324
+//   integer form    123, 100000000000000000000 (up to 21 digits)
+//   decimal form    0.5, 123.25, 0.000001
+//   exponent form   1e+21, 1e-7, 1.2345678901234568e+29, 5e-324
 //
 // with "-0" printed as "0". JSON has no NaN or Infinity, so FormatJsNumber
 // returns "null" for them as JSON.stringify does; FormatJsNumberString gives

@@ -172,7 +172,8 @@ JsValue JsValue::String(std::string_view wtf8) {
   storage->bytes = std::make_unique_for_overwrite<char[]>(wtf8.size() + 1);
   std::memcpy(storage->bytes.get(), wtf8.data(), wtf8.size());
   storage->bytes[wtf8.size()] = '\0';
-  const JsNode node{JsType::kString, static_cast<uint32_t>(wtf8.size()),
+  const JsNode node{JsType::kString,
+                    static_cast<uint32_t>(wtf8.size()),
                     {.chars = storage->bytes.get()}};
   return JsValue(node, std::move(storage));
 }
@@ -184,7 +185,8 @@ JsValue JsValue::Array(const std::vector<JsValue>& elements) {
     storage->nodes[i] = elements[i].node();
     KeepPart(elements[i], storage.get());
   }
-  const JsNode node{JsType::kArray, static_cast<uint32_t>(elements.size()),
+  const JsNode node{JsType::kArray,
+                    static_cast<uint32_t>(elements.size()),
                     {.children = storage->nodes.get()}};
   return JsValue(node, std::move(storage));
 }
@@ -195,15 +197,14 @@ JsValue JsValue::Object(
   size_t key_bytes = 0;
   for (const auto& [key, value] : members) key_bytes += key.size();
   storage->bytes = std::make_unique_for_overwrite<char[]>(key_bytes + 1);
-  storage->nodes =
-      std::make_unique_for_overwrite<JsNode[]>(2 * members.size());
+  storage->nodes = std::make_unique_for_overwrite<JsNode[]>(2 * members.size());
   char* bytes = storage->bytes.get();
   JsNode* pairs = storage->nodes.get();
   for (size_t i = 0; i < members.size(); ++i) {
     const auto& [key, value] = members[i];
     if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
-    pairs[2 * i] = JsNode{JsType::kString, static_cast<uint32_t>(key.size()),
-                          {.chars = bytes}};
+    pairs[2 * i] = JsNode{
+        JsType::kString, static_cast<uint32_t>(key.size()), {.chars = bytes}};
     pairs[2 * i + 1] = value.node();
     bytes += key.size();
     KeepPart(value, storage.get());

@@ -83,9 +83,9 @@ TEST(JsValueTest, BuildersFollowJavaScript) {
   EXPECT_EQ(tagged.size(), 6u);  // "gone" is a member, omitted when written
   EXPECT_TRUE(tagged.Find("gone").is_undefined());
 
-  const JsValue list = JsValue::Array(
-      {tagged, JsValue::Null(), JsValue(), JsValue::Number(-0.0),
-       JsValue::String("\xED\xA0\x80"), parsed.Find("content")});
+  const JsValue list =
+      JsValue::Array({tagged, JsValue::Null(), JsValue(), JsValue::Number(-0.0),
+                      JsValue::String("\xED\xA0\x80"), parsed.Find("content")});
   EXPECT_EQ(StringifyJson(list),
             R"([{"7":false,"role":"user","content":"hi","ts":4,)"
             R"("truncationParent":"id-1"},null,null,0,"\ud800","hi"])");
@@ -100,8 +100,8 @@ TEST(JsValueTest, BuiltValuesKeepTheirPartsAlive) {
   {
     JsValue inner = Parse(R"({"deep":{"s":"text"}})");
     JsValue key_owner = JsValue::String("name");
-    outer = JsValue::Array({JsValue::Object(
-        {{key_owner.string_value(), inner.Find("deep")}})});
+    outer = JsValue::Array(
+        {JsValue::Object({{key_owner.string_value(), inner.Find("deep")}})});
   }
   EXPECT_EQ(StringifyJson(outer), R"([{"name":{"s":"text"}}])");
   EXPECT_EQ(outer[0].Find("name").Find("s").string_value(), "text");

@@ -16,9 +16,8 @@
 #include "context/json/internal/js_storage.h"
 #include "context/json/internal/number_text.h"
 #include "context/json/internal/prepared_input.h"
+#include "context/json/internal/rapidjson.h"
 #include "context/json/js_value.h"
-#include "rapidjson/error/en.h"
-#include "rapidjson/reader.h"
 
 namespace ctxmem::json {
 namespace {
@@ -39,13 +38,13 @@ class TreeBuilder {
  public:
   TreeBuilder(const PreparedInput& input, JsNode* nodes, size_t capacity,
               int max_depth)
-      : input_(input), nodes_(nodes), capacity_(capacity),
+      : input_(input),
+        nodes_(nodes),
+        capacity_(capacity),
         max_depth_(max_depth) {}
 
   bool Null() { return Push(JsNode{JsType::kNull, 0, {.chars = nullptr}}); }
-  bool Bool(bool b) {
-    return Push(JsNode{JsType::kBool, 0, {.boolean = b}});
-  }
+  bool Bool(bool b) { return Push(JsNode{JsType::kBool, 0, {.boolean = b}}); }
   // kParseNumbersAsStringsFlag: numbers arrive through RawNumber only.
   bool Int(int) { return false; }
   bool Uint(unsigned) { return false; }
@@ -132,9 +131,7 @@ class TreeBuilder {
   std::vector<JsNode> stack_;
 };
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // "character 'x'" for printable ASCII, "character U+XXXX" otherwise (the
 // text before a reader error is valid UTF-8).
@@ -168,8 +165,8 @@ bool AfterLeadingZero(std::string_view text, size_t offset) {
   }
   if (offset < 2) return true;
   const char before = text[offset - 2];
-  return !(before >= '0' && before <= '9') && before != '.' &&
-         before != 'e' && before != 'E' && before != '+';
+  return !(before >= '0' && before <= '9') && before != '.' && before != 'e' &&
+         before != 'E' && before != '+';
 }
 
 // Whether the closing bracket at `offset` follows a comma.
@@ -179,8 +176,8 @@ bool AfterComma(std::string_view text, size_t offset) {
   return k > 0 && text[k - 1] == ',';
 }
 
-std::string ReaderMessage(rapidjson::ParseErrorCode code,
-                          std::string_view text, size_t offset) {
+std::string ReaderMessage(rapidjson::ParseErrorCode code, std::string_view text,
+                          size_t offset) {
   using namespace rapidjson;  // NOLINT: the error codes
   const bool at_end = offset >= text.size();
   if (code == kParseErrorStringMissQuotationMark) return "unterminated string";
@@ -261,8 +258,8 @@ absl::StatusOr<JsValue> ParseJson(std::string_view text,
         "JSON text of %d bytes is too large (limit 4 GiB)", text.size()));
   }
   PreparedInput input = internal::PrepareInput(text);
-  auto nodes =
-      std::make_unique_for_overwrite<JsNode[]>(std::max<size_t>(input.node_bound, 1));
+  auto nodes = std::make_unique_for_overwrite<JsNode[]>(
+      std::max<size_t>(input.node_bound, 1));
   TreeBuilder builder(input, nodes.get(), input.node_bound, options.max_depth);
   rapidjson::InsituStringStream stream(input.bytes.get());
   rapidjson::Reader reader;

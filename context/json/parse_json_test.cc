@@ -128,8 +128,7 @@ TEST(ParseJsonTest, StringsAndUnicode) {
   EXPECT_EQ(RoundTrip(R"(["\ud800","\udc00x","a\uDBFF","\udfff\ud800"])"),
             R"(["\ud800","\udc00x","a\udbff","\udfff\ud800"])");
   // A high surrogate followed by a pair; by an escaped backslash.
-  EXPECT_EQ(RoundTrip(R"("\ud800\ud800\udc00")"),
-            "\"\\ud800\U00010000\"");
+  EXPECT_EQ(RoundTrip(R"("\ud800\ud800\udc00")"), "\"\\ud800\U00010000\"");
   EXPECT_EQ(RoundTrip(R"("\ud800\\udc00")"), R"("\ud800\\udc00")");
   // A high surrogate followed by a non-surrogate escape, and at the end.
   EXPECT_EQ(RoundTrip(R"(["\ud800\u0041","\ud800\n","\ud800"])"),
@@ -143,43 +142,89 @@ TEST(ParseJsonTest, StringsAndUnicode) {
   EXPECT_EQ((*lone)[1].string_value(), "\xC3\xA9");
 }
 
+// The pre-pass and the writers scan 16 bytes at a time: put each kind of
+// special byte at every offset of strings around that size.
+TEST(ParseJsonTest, SpecialBytesAtEveryOffset) {
+  struct Special {
+    const char* in;   // as written in the JSON text
+    const char* out;  // as JSON.stringify writes it back
+  };
+  constexpr Special kSpecials[] = {
+      {"\\n", "\\n"},         {"\\\"", "\\\""},
+      {"\\u0041", "A"},       {"\\ud800", "\\ud800"},
+      {"\\udfff", "\\udfff"}, {"\\ud83d\\ude00", "\U0001F600"},
+      {"\u00e9", "\u00e9"},   {"\U0001F600", "\U0001F600"},
+      {"\\u001f", "\\u001f"}, {"\x7f", "\x7f"},
+  };
+  for (const Special& special : kSpecials) {
+    for (size_t length = 0; length < 40; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        const std::string before(at, 'a');
+        const std::string after(length - at, 'b');
+        const std::string text = "[\"" + before + special.in + after + "\"]";
+        EXPECT_EQ(RoundTrip(text), "[\"" + before + special.out + after + "\"]")
+            << text;
+      }
+    }
+  }
+  // A raw control character is an error wherever it is.
+  for (size_t at = 0; at < 40; ++at) {
+    const std::string text =
+        "\"" + std::string(at, 'a') + "\x01" + std::string(40 - at, 'b') + "\"";
+    EXPECT_EQ(RoundTrip(text),
+              "!line 1, column " + std::to_string(at + 2) + " (byte " +
+                  std::to_string(at + 1) +
+                  "): unescaped control character U+0001 in string");
+  }
+}
+
 TEST(ParseJsonTest, ErrorsNameTheirPosition) {
-  EXPECT_EQ(RoundTrip(""), "!line 1, column 1 (byte 0): unexpected end of input");
+  EXPECT_EQ(RoundTrip(""),
+            "!line 1, column 1 (byte 0): unexpected end of input");
   EXPECT_EQ(RoundTrip("  \n "),
             "!line 2, column 2 (byte 4): unexpected end of input");
   EXPECT_EQ(RoundTrip(R"({"a":[1,2)"),
             "!line 1, column 10 (byte 9): unexpected end of input");
   EXPECT_EQ(RoundTrip(R"({"a")"),
             "!line 1, column 5 (byte 4): unexpected end of input");
-  EXPECT_EQ(RoundTrip(R"("abc)"), "!line 1, column 5 (byte 4): unterminated string");
+  EXPECT_EQ(RoundTrip(R"("abc)"),
+            "!line 1, column 5 (byte 4): unterminated string");
   EXPECT_EQ(RoundTrip("{\n  \"a\": 1,\n  \"b\": 2\n  \"c\": 3}"),
             "!line 4, column 3 (byte 23): expected ',' or '}'");
-  EXPECT_EQ(RoundTrip("[1 2]"), "!line 1, column 4 (byte 3): expected ',' or ']'");
+  EXPECT_EQ(RoundTrip("[1 2]"),
+            "!line 1, column 4 (byte 3): expected ',' or ']'");
   EXPECT_EQ(RoundTrip(R"({"a" 1})"),
             "!line 1, column 6 (byte 5): expected ':' after the key");
   EXPECT_EQ(RoundTrip("{1:2}"),
             "!line 1, column 2 (byte 1): expected a string key, found "
             "character '1'");
-  EXPECT_EQ(RoundTrip("[1,]"), "!line 1, column 4 (byte 3): trailing comma before ']'");
+  EXPECT_EQ(RoundTrip("[1,]"),
+            "!line 1, column 4 (byte 3): trailing comma before ']'");
   EXPECT_EQ(RoundTrip("{\"a\":1 , }"),
             "!line 1, column 10 (byte 9): trailing comma before '}'");
   EXPECT_EQ(RoundTrip("[1]x"),
             "!line 1, column 4 (byte 3): unexpected character 'x' after the "
             "JSON value");
-  EXPECT_EQ(RoundTrip("01"), "!line 1, column 2 (byte 1): leading zero in a number");
+  EXPECT_EQ(RoundTrip("01"),
+            "!line 1, column 2 (byte 1): leading zero in a number");
   EXPECT_EQ(RoundTrip("[-00.5]"),
             "!line 1, column 4 (byte 3): leading zero in a number");
-  EXPECT_EQ(RoundTrip("NaN"), "!line 1, column 1 (byte 0): unexpected character 'N'");
+  EXPECT_EQ(RoundTrip("NaN"),
+            "!line 1, column 1 (byte 0): unexpected character 'N'");
   EXPECT_EQ(RoundTrip("[Infinity]"),
             "!line 1, column 2 (byte 1): unexpected character 'I'");
-  EXPECT_EQ(RoundTrip("+1"), "!line 1, column 1 (byte 0): unexpected character '+'");
-  EXPECT_EQ(RoundTrip(".5"), "!line 1, column 1 (byte 0): unexpected character '.'");
-  EXPECT_EQ(RoundTrip("1."), "!line 1, column 3 (byte 2): unexpected end of input");
+  EXPECT_EQ(RoundTrip("+1"),
+            "!line 1, column 1 (byte 0): unexpected character '+'");
+  EXPECT_EQ(RoundTrip(".5"),
+            "!line 1, column 1 (byte 0): unexpected character '.'");
+  EXPECT_EQ(RoundTrip("1."),
+            "!line 1, column 3 (byte 2): unexpected end of input");
   EXPECT_EQ(RoundTrip("[1.e5]"),
             "!line 1, column 4 (byte 3): expected a digit after '.'");
   EXPECT_EQ(RoundTrip("[1e+]"),
             "!line 1, column 5 (byte 4): expected a digit in the exponent");
-  EXPECT_EQ(RoundTrip(R"("a\x")"), "!line 1, column 3 (byte 2): invalid escape '\\x'");
+  EXPECT_EQ(RoundTrip(R"("a\x")"),
+            "!line 1, column 3 (byte 2): invalid escape '\\x'");
   EXPECT_EQ(RoundTrip(R"("\u12G4")"),
             "!line 1, column 2 (byte 1): invalid \\u escape: expected 4 hex "
             "digits");
@@ -189,9 +234,12 @@ TEST(ParseJsonTest, ErrorsNameTheirPosition) {
   EXPECT_EQ(RoundTrip("\"a\nb\""),
             "!line 1, column 3 (byte 2): unescaped control character U+000A "
             "in string");
-  EXPECT_EQ(RoundTrip("['a']"), "!line 1, column 2 (byte 1): unexpected character '''");
-  EXPECT_EQ(RoundTrip("[tru]"), "!line 1, column 5 (byte 4): unexpected character ']'");
-  EXPECT_EQ(RoundTrip("// c\n1"), "!line 1, column 1 (byte 0): unexpected character '/'");
+  EXPECT_EQ(RoundTrip("['a']"),
+            "!line 1, column 2 (byte 1): unexpected character '''");
+  EXPECT_EQ(RoundTrip("[tru]"),
+            "!line 1, column 5 (byte 4): unexpected character ']'");
+  EXPECT_EQ(RoundTrip("// c\n1"),
+            "!line 1, column 1 (byte 0): unexpected character '/'");
   EXPECT_EQ(RoundTrip("\xEF\xBB\xBF{}"),
             "!line 1, column 1 (byte 0): unexpected character U+FEFF");
   // Columns count code points; the byte offset counts bytes.

@@ -6,6 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "context/json/js_number.h"
 #include "context/json/js_value.h"
 
@@ -32,6 +36,30 @@ constexpr std::array<char, 256> MakeEscapeTable() {
   return table;
 }
 constexpr std::array<char, 256> kEscape = MakeEscapeTable();
+
+// The number of bytes at `p` before the first one kEscape marks (or n),
+// 16 at a time where SSE2 is there: most string bytes need nothing.
+size_t PlainRun(const unsigned char* p, size_t n) {
+  size_t j = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i lead = _mm_set1_epi8(static_cast<char>(0xED));
+  const __m128i control_max = _mm_set1_epi8(0x1F);
+  for (; j + 16 <= n; j += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + j));
+    const __m128i special = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+        _mm_or_si128(
+            _mm_cmpeq_epi8(v, lead),
+            _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max)));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (mask != 0) return j + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (j < n && kEscape[p[j]] == 0) ++j;
+  return j;
+}
 
 // One open array or object: its children and how far the writer got.
 struct Frame {
@@ -72,15 +100,20 @@ void AppendJsonString(std::string_view s, std::string* out) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
   size_t done = 0;  // bytes of s already written
   for (size_t i = 0; i < s.size(); ++i) {
+    i += PlainRun(bytes + i, s.size() - i);
+    if (i == s.size()) break;
     const char e = kEscape[bytes[i]];
     if (e == 0) continue;
     if (e == 'S') {
       if (i + 2 >= s.size() || (bytes[i + 1] & 0xE0) != 0xA0) continue;
       out->append(s.data() + done, i - done);
-      const unsigned unit = 0xD000 | ((bytes[i + 1] & 0x3Fu) << 6) |
-                            (bytes[i + 2] & 0x3Fu);
-      const char escaped[6] = {'\\', 'u', kHex[unit >> 12],
-                               kHex[(unit >> 8) & 0xF], kHex[(unit >> 4) & 0xF],
+      const unsigned unit =
+          0xD000 | ((bytes[i + 1] & 0x3Fu) << 6) | (bytes[i + 2] & 0x3Fu);
+      const char escaped[6] = {'\\',
+                               'u',
+                               kHex[unit >> 12],
+                               kHex[(unit >> 8) & 0xF],
+                               kHex[(unit >> 4) & 0xF],
                                kHex[unit & 0xF]};
       out->append(escaped, 6);
       i += 2;
@@ -90,8 +123,8 @@ void AppendJsonString(std::string_view s, std::string* out) {
     out->append(s.data() + done, i - done);
     done = i + 1;
     if (e == 'u') {
-      const char escaped[6] = {'\\', 'u', '0', '0', kHex[bytes[i] >> 4],
-                               kHex[bytes[i] & 0xF]};
+      const char escaped[6] = {
+          '\\', 'u', '0', '0', kHex[bytes[i] >> 4], kHex[bytes[i] & 0xF]};
       out->append(escaped, 6);
     } else {
       out->push_back('\\');

@@ -12,7 +12,8 @@ TEST(Wtf8Test, LoneSurrogatesBecomeReplacementCharacters) {
   EXPECT_EQ(ToWellFormedUtf8(""), "");
   EXPECT_EQ(ToWellFormedUtf8("abc \u00e9\U0001F600"), "abc \u00e9\U0001F600");
   EXPECT_EQ(ToWellFormedUtf8("\xED\xA0\x80"), "\uFFFD");
-  EXPECT_EQ(ToWellFormedUtf8("a\xED\xB0\x80" "b\xED\xAF\xBF\xED\xBF\xBF"),
+  EXPECT_EQ(ToWellFormedUtf8("a\xED\xB0\x80"
+                             "b\xED\xAF\xBF\xED\xBF\xBF"),
             "a\uFFFDb\uFFFD\uFFFD");
   // U+D7FF (ED 9F BF) is an ordinary character.
   EXPECT_EQ(ToWellFormedUtf8("\xED\x9F\xBF"), "\xED\x9F\xBF");
