@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -105,6 +106,29 @@ TEST(JsValueTest, BuiltValuesKeepTheirPartsAlive) {
   }
   EXPECT_EQ(StringifyJson(outer), R"([{"name":{"s":"text"}}])");
   EXPECT_EQ(outer[0].Find("name").Find("s").string_value(), "text");
+}
+
+// One parsed tree read from two threads at once, handles copied and
+// dropped on both (what TSan checks: reads and shared ownership).
+TEST(JsValueTest, ReadFromTwoThreads) {
+  const JsValue doc =
+      Parse(R"({"messages":[{"role":"user","content":"a"},)"
+            R"({"role":"assistant","content":[{"type":"text","text":"b"}]}]})");
+  auto reader = [&doc](std::string* out) {
+    for (int i = 0; i < 2000; ++i) {
+      JsValue messages = doc.Find("messages");
+      JsValue copy = messages[i % 2];
+      *out =
+          StringifyJson(copy) + std::string(copy.Find("role").string_value());
+    }
+  };
+  std::string a, b;
+  std::thread other(reader, &a);
+  reader(&b);
+  other.join();
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, R"({"role":"assistant","content":[{"type":"text","text":"b"}]})"
+               "assistant");
 }
 
 }  // namespace
