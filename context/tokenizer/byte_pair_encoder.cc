@@ -1,6 +1,8 @@
 #include "context/tokenizer/byte_pair_encoder.h"
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <limits>
 #include <vector>
 
@@ -23,9 +25,55 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
+// A direct-mapped, per-thread cache of recently merged pieces and their ids.
+// Entries are one cache line and hold the piece's bytes, so a hit is exact
+// (never a hash collision); pieces or results too long to fit are not cached.
+// The cache is shared by every encoder on the thread, so an entry names the
+// encoding it was made with.
+struct CachedPiece {
+  static constexpr size_t kMaxBytes = 36;
+  static constexpr size_t kMaxIds = 6;
+  uint8_t length = 0;  // 0: empty slot (pieces are never empty)
+  uint8_t id_count = 0;
+  uint16_t encoding = 0;
+  char bytes[kMaxBytes];
+  uint32_t ids[kMaxIds];
+};
+static_assert(sizeof(CachedPiece) == 64);
+
+// 2,048 entries (128 KiB per thread that encodes): enough for the working
+// vocabulary of a conversation, small enough to stay in L2.
+constexpr size_t kPieceCacheEntries = 2048;
+
+CachedPiece* ThreadPieceCache() {
+  thread_local std::unique_ptr<CachedPiece[]> cache;
+  if (!cache) cache = std::make_unique<CachedPiece[]>(kPieceCacheEntries);
+  return cache.get();
+}
+
+CachedPiece& CacheSlot(uint64_t hash) {
+  // The token table's index uses the hash's low bits; take others here.
+  return ThreadPieceCache()[(hash >> 40) % kPieceCacheEntries];
+}
+
+bool CacheHit(const CachedPiece& slot, uint16_t encoding, std::string_view piece) {
+  return slot.length == piece.size() && slot.encoding == encoding &&
+         std::memcmp(slot.bytes, piece.data(), piece.size()) == 0;
+}
+
+void CacheStore(CachedPiece& slot, uint16_t encoding, std::string_view piece, const uint32_t* ids,
+                size_t count) {
+  if (piece.size() > CachedPiece::kMaxBytes || count > CachedPiece::kMaxIds) return;
+  slot.length = static_cast<uint8_t>(piece.size());
+  slot.encoding = encoding;
+  slot.id_count = static_cast<uint8_t>(count);
+  std::memcpy(slot.bytes, piece.data(), piece.size());
+  std::memcpy(slot.ids, ids, count * sizeof(uint32_t));
+}
+
 }  // namespace
 
-void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const {
+void BytePairEncoder::EncodeUncached(std::string_view piece, std::vector<uint32_t>& out) const {
   if (piece.size() <= kMergeLoopMaxBytes) {
     EncodeByMergeLoop(piece, out);
   } else {
@@ -33,11 +81,31 @@ void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_
   }
 }
 
-size_t BytePairEncoder::CountPiece(std::string_view piece) const {
-  if (image_.Find(piece) != kNoToken) return 1;
+void BytePairEncoder::EncodeNonToken(std::string_view piece, uint64_t hash,
+                                     std::vector<uint32_t>& out) const {
+  if (piece.size() > CachedPiece::kMaxBytes) {
+    EncodeUncached(piece, out);
+    return;
+  }
+  CachedPiece& slot = CacheSlot(hash);
+  if (CacheHit(slot, cache_tag_, piece)) {
+    out.insert(out.end(), slot.ids, slot.ids + slot.id_count);
+    return;
+  }
+  const size_t first = out.size();
+  EncodeUncached(piece, out);
+  CacheStore(slot, cache_tag_, piece, out.data() + first, out.size() - first);
+}
+
+size_t BytePairEncoder::CountNonToken(std::string_view piece, uint64_t hash) const {
+  if (piece.size() <= CachedPiece::kMaxBytes) {
+    if (const CachedPiece& slot = CacheSlot(hash); CacheHit(slot, cache_tag_, piece)) {
+      return slot.id_count;
+    }
+  }
   std::vector<uint32_t>& tokens = ThreadScratch().tokens;
   tokens.clear();
-  EncodeNonToken(piece, tokens);
+  EncodeNonToken(piece, hash, tokens);
   return tokens.size();
 }
 

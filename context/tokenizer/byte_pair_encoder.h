@@ -30,22 +30,30 @@ class BytePairEncoder {
   // Pieces up to this many bytes that are not tokens take the merge loop;
   // longer ones take the backtracking encoder (chosen by benchmark: the merge
   // loop's quadratic term is still cheaper below it).
-  static constexpr size_t kMergeLoopMaxBytes = 32;
+  static constexpr size_t kMergeLoopMaxBytes = 16;
 
-  explicit BytePairEncoder(internal::ImageView image) : image_(image) {}
+  explicit BytePairEncoder(internal::ImageView image)
+      : image_(image), cache_tag_(CacheTag(image)) {}
 
   // Appends the ids of `piece` (non-empty) to `out`.
   void EncodePiece(std::string_view piece, std::vector<uint32_t>& out) const {
-    const uint32_t whole = image_.Find(piece);
+    const auto* data = reinterpret_cast<const unsigned char*>(piece.data());
+    const uint64_t hash = internal::HashTokenBytes(data, piece.size());
+    const uint32_t whole = image_.FindHashed(data, piece.size(), hash);
     if (whole != internal::kNoToken) {
       out.push_back(whole);
       return;
     }
-    EncodeNonToken(piece, out);
+    EncodeNonToken(piece, hash, out);
   }
 
   // The number of ids EncodePiece would append.
-  size_t CountPiece(std::string_view piece) const;
+  size_t CountPiece(std::string_view piece) const {
+    const auto* data = reinterpret_cast<const unsigned char*>(piece.data());
+    const uint64_t hash = internal::HashTokenBytes(data, piece.size());
+    if (image_.FindHashed(data, piece.size(), hash) != internal::kNoToken) return 1;
+    return CountNonToken(piece, hash);
+  }
 
   // The two strategies, exposed so tests can hold them to each other and
   // benchmarks can time them; EncodePiece picks one.
@@ -58,9 +66,24 @@ class BytePairEncoder {
   const internal::ImageView& image() const { return image_; }
 
  private:
-  void EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const;
+  // A piece that is not a token: through the calling thread's piece cache
+  // (text repeats its words, and a cached piece costs one probe instead of
+  // a merge), else by the strategy its length calls for.
+  void EncodeNonToken(std::string_view piece, uint64_t hash, std::vector<uint32_t>& out) const;
+  size_t CountNonToken(std::string_view piece, uint64_t hash) const;
+  void EncodeUncached(std::string_view piece, std::vector<uint32_t>& out) const;
+
+  // Names this encoding in the per-thread piece cache: derived from the
+  // fingerprint of the rank file the image was compiled from, never 0.
+  static uint16_t CacheTag(const internal::ImageView& image) {
+    const uint64_t fingerprint = image.header().source_fingerprint;
+    const uint16_t tag = static_cast<uint16_t>(fingerprint ^ (fingerprint >> 16) ^
+                                               (fingerprint >> 32) ^ (fingerprint >> 48));
+    return tag == 0 ? 1 : tag;
+  }
 
   internal::ImageView image_;
+  uint16_t cache_tag_;
 };
 
 }  // namespace ctxmem::context::tokenizer

@@ -32,7 +32,10 @@ class ImageView {
 
   // The token whose bytes are exactly [data, data + size), or kNoToken.
   uint32_t Find(const unsigned char* data, size_t size) const {
-    const uint64_t hash = HashTokenBytes(data, size);
+    return FindHashed(data, size, HashTokenBytes(data, size));
+  }
+  // Find() for a caller that already has HashTokenBytes(data, size).
+  uint32_t FindHashed(const unsigned char* data, size_t size, uint64_t hash) const {
     const uint32_t tag = SlotTag(hash);
     for (uint32_t i = static_cast<uint32_t>(hash) & hash_mask_;; i = (i + 1) & hash_mask_) {
       const uint32_t slot = hash_[i];
