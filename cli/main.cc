@@ -13,9 +13,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "cli/estimate_command.h"
 #include "cli/limits_command.h"
 #include "cli/profile_command.h"
 #include "cli/stress_command.h"
+#include "cli/tokens_command.h"
 
 ABSL_FLAG(int, threads, 2, "stress: worker threads");
 ABSL_FLAG(uint64_t, allocations, 1'000'000, "stress: allocations over all threads");
@@ -26,6 +28,9 @@ ABSL_FLAG(int, interval_ms, 10, "profile: sampling interval in milliseconds");
 ABSL_FLAG(std::string, out_dir, "/tmp/ctxmem-profile", "profile: where to write the reports");
 ABSL_FLAG(std::string, model, "", "limits: model id, as in context/models/models.csv");
 ABSL_FLAG(std::string, settings, "", "limits: provider settings as a JSON object");
+ABSL_FLAG(std::string, encoding, "o200k_base", "tokens: o200k_base or cl100k_base");
+ABSL_FLAG(std::string, json, "", "estimate: input file, {\"content\": [blocks]}");
+ABSL_FLAG(std::string, jsonl, "", "tokens: input file, one {\"id\", \"text\"} object per line");
 
 namespace {
 
@@ -38,6 +43,9 @@ constexpr char kUsage[] =
     "  profile  run the stress workload and an agent-like workload under the memory\n"
     "           profiler; write profile.json, metrics.prom, report.html and leaks.txt\n"
     "           flags: as stress, and --interval_ms=N (10) --out_dir=DIR (/tmp/ctxmem-profile)\n"
+    "  tokens   count tokens exactly as tiktoken: one '<id> <count> <fnv1a64 of ids>' line\n"
+    "           per {\"id\",\"text\"} line of --jsonl=FILE; --encoding=o200k_base|cl100k_base\n"
+    "  estimate the reference assistant's token estimate of --json=FILE ({\"content\": [...]})\n"
     "  limits   a model's context window and reserved output tokens as the reference\n"
     "           computes them, one JSON line; --model=ID [--settings=JSON]\n";
 
@@ -62,6 +70,21 @@ int main(int argc, char** argv) {
     if (model.empty()) return Fail("limits needs --model=ID");
     const absl::Status status =
         ctxmem::cli::RunLimitsCommand(model, absl::GetFlag(FLAGS_settings), stdout);
+    if (!status.ok()) return Fail(std::string(status.message()));
+    return 0;
+  }
+  if (command == "estimate") {
+    const std::string json = absl::GetFlag(FLAGS_json);
+    if (json.empty()) return Fail("estimate needs --json=FILE");
+    const absl::Status status = ctxmem::cli::RunEstimateCommand(json, stdout);
+    if (!status.ok()) return Fail(std::string(status.message()));
+    return 0;
+  }
+  if (command == "tokens") {
+    const std::string jsonl = absl::GetFlag(FLAGS_jsonl);
+    if (jsonl.empty()) return Fail("tokens needs --jsonl=FILE");
+    const absl::Status status =
+        ctxmem::cli::RunTokensCommand(absl::GetFlag(FLAGS_encoding), jsonl, stdout);
     if (!status.ok()) return Fail(std::string(status.message()));
     return 0;
   }
