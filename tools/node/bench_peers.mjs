@@ -7,7 +7,8 @@
 //
 //   node bench_peers.mjs [--encoding=o200k_base|cl100k_base] [--seed=1] [--size-mb=6]
 //                        [--reps=5] [--warmup=1] [--adv-reps=1] [--adv-timeout-s=30]
-//                        [--peers=tiktoken,js-tiktoken,gpt-tokenizer] [--json]
+//                        [--peers=tiktoken,js-tiktoken,gpt-tokenizer] [--no-adversarial]
+//                        [--filter=ID-REGEX] [--json]
 //
 // realistic:   every realistic document, one pass = all of them in order;
 //              --warmup untimed passes, then --reps timed passes; the median
@@ -18,6 +19,7 @@
 //              median), in a worker that is stopped after --adv-timeout-s; a
 //              peer that needs longer is reported as "> N s" (js-tiktoken's
 //              merge loop takes hours on 100 KB).
+// --filter keeps only the realistic documents whose id matches (e.g. ^prose-).
 // --json prints one JSON object (schema in the "format" field) for a C++
 // runner to put ctxmem's figures beside.
 
@@ -83,6 +85,8 @@ async function main() {
       "adv-timeout-s": { type: "string", default: "30" },
       peers: { type: "string", default: peerNames.join(",") },
       json: { type: "boolean", default: false },
+      "no-adversarial": { type: "boolean", default: false },
+      filter: { type: "string" },
     },
   });
   const encoding = values.encoding;
@@ -92,15 +96,16 @@ async function main() {
   const log = values.json ? () => {} : (s) => process.stderr.write(s + "\n");
 
   const docs = generateCorpus({ seed: Number(values.seed), sizeMb: Number(values["size-mb"]), category: "all" });
-  const realistic = docs.filter(([id]) => !id.startsWith("adv-")).map(([, t]) => t);
-  const adversarial = docs.filter(([id]) => id.startsWith("adv-"));
+  const keep = values.filter ? new RegExp(values.filter) : /(?:)/;
+  const realistic = docs.filter(([id]) => !id.startsWith("adv-") && keep.test(id)).map(([, t]) => t);
+  const adversarial = values["no-adversarial"] ? [] : docs.filter(([id]) => id.startsWith("adv-"));
   const realisticBytes = realistic.reduce((a, t) => a + utf8Length(t), 0);
 
   const result = {
     format: "ctxmem-bench-peers/1: per peer, realistic {bytes,tokens,seconds(median),mbPerS,tokensPerS,passes} and adversarial[] {id,bytes,tokens,seconds,mbPerS,tokensPerS} or {id,bytes,timedOut,seconds(lower bound)}",
     encoding, seed: Number(values.seed), sizeMb: Number(values["size-mb"]), reps, warmup, advReps, advTimeoutS,
     machine: { cpu: os.cpus()[0]?.model ?? "unknown", cores: os.cpus().length, node: process.version, loadavg: os.loadavg() },
-    realisticDocuments: realistic.length, realisticBytes,
+    filter: values.filter ?? null, realisticDocuments: realistic.length, realisticBytes,
     peers: [],
   };
 
@@ -136,6 +141,7 @@ async function main() {
     tokens: fmt(p.realistic.tokens, 0),
     "median s": fmt(p.realistic.seconds, 3),
   })), ["peer", "MB/s", "tokens/s", "tokens", "median s"]) + "\n\n");
+  if (!adversarial.length) return;
   process.stdout.write(`adversarial single pieces, MB/s (seconds), median of ${advReps}, cut off after ${advTimeoutS} s:\n\n`);
   const advRows = adversarial.map(([id, text]) => {
     const row = { document: id, KB: fmt(utf8Length(text) / 1000, 1) };
