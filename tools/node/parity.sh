@@ -11,9 +11,9 @@
 # and PARITY_BUILD_FLAGS add build flags (e.g. "--symlink_prefix=/"); the
 # defaults are plain `bazel build`, as scripts/test.sh uses it.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-bazel_cmd=(${BAZEL:-bazel})
-build_flags=(${PARITY_BUILD_FLAGS:-})
+cd "$(dirname "$0")/../.." || exit 2
+read -r -a bazel_cmd <<<"${BAZEL:-bazel}"
+read -r -a build_flags <<<"${PARITY_BUILD_FLAGS:-}"
 filter="${1:-}"
 list=tools/node/parity_checks.txt
 
