@@ -158,7 +158,34 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   }
 }
 
+namespace {
+
+// A direct-mapped, per-thread memo of IsValidPair: long runs of one character
+// (=====, tabs, dashes) ask about the same few pairs thousands of times, and
+// each answer replays up to ~2 x 128 merges. An entry packs the encoding's
+// tag (16 bits), both ids (18 bits each) and the answer, so a hit is exact.
+constexpr size_t kPairMemoEntries = 4096;
+
+uint64_t* ThreadPairMemo() {
+  thread_local uint64_t memo[kPairMemoEntries] = {};
+  return memo;
+}
+
+}  // namespace
+
 bool BytePairEncoder::IsValidPair(uint32_t left, uint32_t right) const {
+  static_assert(internal::kIdBits == 18, "the memo packs two 18-bit ids");
+  const uint64_t key = (uint64_t{cache_tag_} << 37) | (uint64_t{left} << 19) |
+                       (uint64_t{right} << 1);
+  uint64_t& entry =
+      ThreadPairMemo()[internal::MixTokenHash(key) % kPairMemoEntries];
+  if ((entry & ~uint64_t{1}) == key) return (entry & 1) != 0;
+  const bool valid = ReplayMerges(left, right);
+  entry = key | (valid ? 1 : 0);
+  return valid;
+}
+
+bool BytePairEncoder::ReplayMerges(uint32_t left, uint32_t right) const {
   // Undo the two tokens' merges newest first; if at any point a merge across
   // the boundary has a lower rank than the merge just undone, BPE would have
   // made it, so the pair cannot occur.

@@ -72,6 +72,8 @@ class BytePairEncoder {
   void EncodeNonToken(std::string_view piece, uint64_t hash, std::vector<uint32_t>& out) const;
   size_t CountNonToken(std::string_view piece, uint64_t hash) const;
   void EncodeUncached(std::string_view piece, std::vector<uint32_t>& out) const;
+  // IsValidPair without the per-thread memo.
+  bool ReplayMerges(uint32_t left, uint32_t right) const;
 
   // Names this encoding in the per-thread piece cache: derived from the
   // fingerprint of the rank file the image was compiled from, never 0.
