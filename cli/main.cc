@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/estimate_command.h"
 #include "cli/limits_command.h"
+#include "cli/manage_command.h"
 #include "cli/profile_command.h"
 #include "cli/stress_command.h"
 #include "cli/tokens_command.h"
@@ -29,7 +30,7 @@ ABSL_FLAG(std::string, out_dir, "/tmp/ctxmem-profile", "profile: where to write 
 ABSL_FLAG(std::string, model, "", "limits: model id, as in context/models/models.csv");
 ABSL_FLAG(std::string, settings, "", "limits: provider settings as a JSON object");
 ABSL_FLAG(std::string, encoding, "o200k_base", "tokens: o200k_base or cl100k_base");
-ABSL_FLAG(std::string, json, "", "estimate: input file, {\"content\": [blocks]}");
+ABSL_FLAG(std::string, json, "", "estimate, manage: input file (JSON)");
 ABSL_FLAG(std::string, jsonl, "", "tokens: input file, one {\"id\", \"text\"} object per line");
 
 namespace {
@@ -46,6 +47,8 @@ constexpr char kUsage[] =
     "  tokens   count tokens exactly as tiktoken: one '<id> <count> <fnv1a64 of ids>' line\n"
     "           per {\"id\",\"text\"} line of --jsonl=FILE; --encoding=o200k_base|cl100k_base\n"
     "  estimate the reference assistant's token estimate of --json=FILE ({\"content\": [...]})\n"
+    "  manage   one manageContext step of the reference on --json=FILE (conformance.md §3):\n"
+    "           the decision, the stored history and the effective history, one JSON line\n"
     "  limits   a model's context window and reserved output tokens as the reference\n"
     "           computes them, one JSON line; --model=ID [--settings=JSON]\n";
 
@@ -77,6 +80,13 @@ int main(int argc, char** argv) {
     const std::string json = absl::GetFlag(FLAGS_json);
     if (json.empty()) return Fail("estimate needs --json=FILE");
     const absl::Status status = ctxmem::cli::RunEstimateCommand(json, stdout);
+    if (!status.ok()) return Fail(std::string(status.message()));
+    return 0;
+  }
+  if (command == "manage") {
+    const std::string json = absl::GetFlag(FLAGS_json);
+    if (json.empty()) return Fail("manage needs --json=FILE");
+    const absl::Status status = ctxmem::cli::RunManageCommand(json, stdout);
     if (!status.ok()) return Fail(std::string(status.message()));
     return 0;
   }
