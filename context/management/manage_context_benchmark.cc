@@ -14,7 +14,9 @@
 //    inserts a marker, re-counts what is visible). Each iteration restores
 //    the pristine history by copy-assignment inside PauseTiming/ResumeTiming,
 //    so the copy is not timed. The per-message estimates are cached in the
-//    copied messages, as they are in a live session.
+//    copied messages, as they are in a live session. /1 is with the ~40 KB
+//    system prompt (re-counted on every truncation, as the reference does),
+//    /0 without it.
 //  * BM_HistoryFromJson: builds the History from the JSON text (parse and
 //    ParseHistory) and reports the tracked heap the built history holds,
 //    the raw UTF-8 bytes of its strings, and the difference per message.
@@ -121,6 +123,8 @@ void BM_ManageContextTruncates(benchmark::State& state) {
   ManageOptions options = BaseOptions(f, &ids);
   options.auto_condense_context = false;
   options.total_tokens = kTokensAboveAllowed;
+  // Arg 0: no system prompt, to show what re-counting the prompt costs.
+  if (state.range(0) == 0) options.system_prompt.clear();
   uint64_t removed = 0;
   double tokens_after = 0;
   uint64_t allocations = 0;
@@ -144,7 +148,7 @@ void BM_ManageContextTruncates(benchmark::State& state) {
   state.counters["allocs_per_call"] =
       static_cast<double>(allocations) / static_cast<double>(state.iterations());
 }
-BENCHMARK(BM_ManageContextTruncates)->Repetitions(3)->ReportAggregatesOnly(true)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ManageContextTruncates)->Arg(1)->Arg(0)->Repetitions(3)->ReportAggregatesOnly(true)->Unit(benchmark::kMicrosecond);
 
 // Bytes of every string value (not keys) in `value`.
 uint64_t StringBytes(const json::JsValue& value) {
