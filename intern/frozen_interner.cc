@@ -4,13 +4,15 @@
 
 namespace ctxmem::intern {
 
-FrozenInterner::FrozenInterner(std::unique_ptr<internal::Shard[]> shards)
-    : shards_(std::move(shards)) {}
+FrozenInterner::FrozenInterner(std::unique_ptr<internal::Shard[]> shards,
+                               internal::SymbolIndex index)
+    : shards_(std::move(shards)), index_(std::move(index)) {}
 
 FrozenInterner::~FrozenInterner() = default;
 
 size_t FrozenInterner::size() const { return internal::TotalSize(shards_.get()); }
-size_t FrozenInterner::reserved_bytes() const { return internal::TotalReservedBytes(shards_.get()); }
+size_t FrozenInterner::heap_bytes() const { return internal::TotalHeapBytes(shards_.get()); }
+size_t FrozenInterner::mapped_bytes() const { return index_.mapped_bytes(); }
 size_t FrozenInterner::used_bytes() const { return internal::TotalUsedBytes(shards_.get()); }
 
 }  // namespace ctxmem::intern

@@ -28,24 +28,26 @@ class FrozenInterner {
 
   // The symbol of `text` if the interner held it.
   std::optional<Symbol> Lookup(std::string_view text) const {
-    if (const uint32_t id = internal::FindId(shards_.get(), text); id != 0) return Symbol{id};
+    if (const uint32_t id = internal::FindId(shards_.get(), index_, text); id != 0) return Symbol{id};
     return std::nullopt;
   }
 
-  // The string of `symbol` (empty or from the interner, as Interner::Resolve).
-  std::string_view Resolve(Symbol symbol) const {
-    return internal::ResolveId(shards_.get(), symbol.id);
-  }
+  // The string of `symbol`, as Interner::Resolve: empty for an id no string has.
+  std::string_view Resolve(Symbol symbol) const { return index_.Get(symbol.id); }
 
   size_t size() const;
-  size_t reserved_bytes() const;
+  // As the Interner's: heap_bytes() + mapped_bytes().
+  size_t reserved_bytes() const { return heap_bytes() + mapped_bytes(); }
+  size_t heap_bytes() const;
+  size_t mapped_bytes() const;
   size_t used_bytes() const;
 
  private:
   friend class Interner;
-  explicit FrozenInterner(std::unique_ptr<internal::Shard[]> shards);
+  FrozenInterner(std::unique_ptr<internal::Shard[]> shards, internal::SymbolIndex index);
 
   std::unique_ptr<internal::Shard[]> shards_;
+  internal::SymbolIndex index_;
 };
 
 }  // namespace ctxmem::intern

@@ -6,9 +6,10 @@
 // allows):
 //   ctxmem     Interner::Intern / Resolve (lock-free finds, 16 spin-locked
 //              shards for inserts)
-//   mutex      the same table (string chunks + keys-only table) as one
-//              shard, the whole get-or-intern (hash, find, insert) behind one
-//              std::mutex: a single-threaded interner wrapped in a lock
+//   mutex      the same table (16 shards' keys-only tables and string
+//              stores, the symbol index) with the whole get-or-intern (hash,
+//              find, insert) behind one std::mutex: a single-threaded
+//              interner wrapped in a lock
 //   mutex_ho   as mutex, but hashing before taking the lock
 //   absl       absl::flat_hash_map<std::string, uint32_t> + std::vector<std::string>
 //   std        std::unordered_map<std::string, uint32_t> (absl::Hash) +
@@ -32,6 +33,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -89,34 +91,48 @@ struct Ctxmem {
   std::string_view Resolve(uint32_t id) const { return interner.Resolve(Symbol{id}); }
 };
 
-// What wrapping a single-threaded interner in a lock gives: the whole
-// get-or-intern, hashing included, under one std::mutex.
+// The interner's table (16 shards and the symbol index) with no locking of
+// its own: what a single-threaded version of it does per operation.
+struct UnlockedTable {
+  std::unique_ptr<internal::Shard[]> shards = std::make_unique<internal::Shard[]>(internal::kShards);
+  internal::SymbolIndex index{size_t{1} << 22};
+  uint32_t FindOrInsert(const internal::Key& key) {
+    internal::Shard& shard = shards[key.shard];
+    uint32_t local = shard.Find(key, key.shard, index);
+    if (local == 0) {
+      const uint32_t id = internal::EncodeId(key.shard, shard.NextLocal());
+      size_t growth = 0;
+      if (!index.Commit(id, &growth)) std::abort();
+      local = shard.Insert(key, key.shard, index, &growth);
+    }
+    return internal::EncodeId(key.shard, local);
+  }
+  std::string_view Resolve(uint32_t id) const { return index.Get(id); }
+};
+
+// What wrapping a single-threaded interner in a lock gives: the same table,
+// the whole get-or-intern, hashing included, under one std::mutex.
 struct OneMutex {
   std::mutex mu;
-  internal::Shard shard;
+  UnlockedTable table;
   uint32_t Intern(std::string_view s) {
     std::lock_guard<std::mutex> lock(mu);
-    const internal::Key key{s, internal::HashOf(s)};
-    if (uint32_t local = shard.Find(key); local != 0) return local;
-    size_t growth;
-    return shard.Insert(key, &growth);
+    return table.FindOrInsert(internal::KeyOf(s));
   }
-  std::string_view Resolve(uint32_t id) const { return shard.store().Get(id); }
+  std::string_view Resolve(uint32_t id) const { return table.Resolve(id); }
 };
 
 // As OneMutex, but hashing before taking the lock: the lock covers only the
 // table, the most a careful single-lock design can give.
 struct OneMutexHashOutside {
   std::mutex mu;
-  internal::Shard shard;
+  UnlockedTable table;
   uint32_t Intern(std::string_view s) {
-    const internal::Key key{s, internal::HashOf(s)};
+    const internal::Key key = internal::KeyOf(s);
     std::lock_guard<std::mutex> lock(mu);
-    if (uint32_t local = shard.Find(key); local != 0) return local;
-    size_t growth;
-    return shard.Insert(key, &growth);
+    return table.FindOrInsert(key);
   }
-  std::string_view Resolve(uint32_t id) const { return shard.store().Get(id); }
+  std::string_view Resolve(uint32_t id) const { return table.Resolve(id); }
 };
 
 struct AbslMap {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -71,14 +72,77 @@ TEST(InternerTest, ResolveRoundTrip) {
   EXPECT_EQ(interner.used_bytes(), bytes);
 }
 
-TEST(InternerTest, EmptySymbolAndIdsPastTheLastChunkResolveEmpty) {
+TEST(InternerTest, IdsNoStringHasResolveEmptyNeverGarbage) {
   Interner interner;
   EXPECT_EQ(interner.Resolve(Symbol{}), "");
-  EXPECT_EQ(interner.Resolve(Symbol{0x10000u << 4}), "");  // a shard with no chunk yet
-  Symbol a = interner.Intern("a");
-  EXPECT_EQ(interner.Resolve(Symbol{a.id + (1000u << 20)}), "");  // chunk 1000 does not exist
+  EXPECT_EQ(interner.Resolve(Symbol{0x10000u << 4}), "");  // nothing committed yet
+  std::vector<std::string> strings = workloads::DistinctStrings(3000);
+  std::vector<Symbol> symbols;
+  for (const std::string& s : strings) symbols.push_back(interner.Intern(s));
+  // Ids are dense per shard: every id up to well past the largest one given
+  // out resolves to one of the strings or to the empty string.
+  uint32_t largest = 0;
+  for (Symbol s : symbols) largest = std::max(largest, s.id);
+  std::vector<std::string_view> sorted(strings.begin(), strings.end());
+  std::sort(sorted.begin(), sorted.end());
+  size_t hits = 0;
+  for (uint32_t id = 0; id < largest + 4096; ++id) {
+    const std::string_view s = interner.Resolve(Symbol{id});
+    if (s.empty()) continue;
+    ASSERT_TRUE(std::binary_search(sorted.begin(), sorted.end(), s)) << "id " << id;
+    ++hits;
+  }
+  EXPECT_EQ(hits, strings.size());
+  EXPECT_EQ(interner.Resolve(Symbol{0xfffffff0u}), "");
   EXPECT_EQ(interner.Resolve(Symbol{0xffffffffu}), "");
-  EXPECT_EQ(interner.Resolve(a), "a");
+  EXPECT_EQ(interner.Resolve(symbols[7]), strings[7]);
+}
+
+TEST(InternerTest, InlineAndOutOfLineLengths) {
+  // Strings of up to 39 bytes live in the index entry, longer ones out of
+  // line; every length across the boundary round-trips and is found again.
+  Interner interner;
+  std::vector<Symbol> symbols;
+  for (size_t n = 0; n <= 80; ++n) symbols.push_back(interner.Intern(std::string(n, char('A' + n % 26))));
+  for (size_t n = 0; n <= 80; ++n) {
+    const std::string s(n, char('A' + n % 26));
+    ASSERT_EQ(interner.Resolve(symbols[n]), s) << n;
+    ASSERT_EQ(interner.Lookup(s), symbols[n]) << n;
+    ASSERT_EQ(interner.Intern(s), symbols[n]) << n;
+  }
+  // Same length, same first and last bytes, one byte different in the
+  // middle: the branch-free compares must look at every byte.
+  for (size_t n : {5u, 11u, 16u, 17u, 24u, 33u, 39u, 40u, 47u, 48u, 49u}) {
+    std::string a(n, 'x');
+    std::string b = a;
+    b[n / 2] = 'y';
+    EXPECT_NE(interner.Intern(a), interner.Intern(b)) << n;
+    EXPECT_EQ(interner.Resolve(interner.Intern(b)), b) << n;
+  }
+}
+
+TEST(InternerTest, MaxStringsFailsCleanly) {
+  Interner interner(InternerOptions{.max_strings = 4096});
+  std::vector<std::string> strings = workloads::DistinctStrings(8000);
+  std::vector<Symbol> symbols;
+  absl::Status failure;
+  for (const std::string& s : strings) {
+    absl::StatusOr<Symbol> symbol = interner.TryIntern(s);
+    if (!symbol.ok()) {
+      failure = symbol.status();
+      break;
+    }
+    symbols.push_back(*symbol);
+  }
+  ASSERT_FALSE(failure.ok());
+  EXPECT_EQ(failure.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(failure.message().find("max_strings"), std::string_view::npos) << failure.message();
+  // Shards fill unevenly; each has room for its share plus 1/8, so the
+  // first one fills up somewhat before max_strings (7 standard deviations
+  // above its mean at 3/4 of it).
+  EXPECT_GE(symbols.size(), 3072u);
+  EXPECT_EQ(interner.size(), symbols.size());
+  for (size_t i = 0; i < symbols.size(); ++i) ASSERT_EQ(interner.Resolve(symbols[i]), strings[i]);
 }
 
 TEST(InternerTest, BytesNotText) {
@@ -86,7 +150,7 @@ TEST(InternerTest, BytesNotText) {
   const std::string with_nul("a\0b", 3);
   const std::string other_nul("a\0c", 3);
   const std::string invalid_utf8("\xff\xfe\xc3\x28\x80", 5);
-  const std::string long_string(300, '\0');    // a two-byte length prefix
+  const std::string long_string(300, '\0');    // out of line
   const std::string huge_string(100000, 'x');  // a chunk of its own
   Symbol s1 = interner.Intern(with_nul);
   Symbol s2 = interner.Intern(other_nul);
@@ -292,11 +356,31 @@ TEST(InternerTest, ConcurrentLimitNeverOvershoots) {
   EXPECT_EQ(found, interner.size());
 }
 
-// Heap bytes per distinct string, and reserved_bytes() against what the
-// tracking allocator saw. Tracked bytes are malloc chunk sizes (8-byte header
-// included, 16-byte rounding), so they run slightly above reserved_bytes();
-// the tolerance is 10% plus 4 KiB.
-TEST(InternerTest, AccountingMatchesTrackedHeapAndStaysUnder65BytesPerString) {
+// Bytes of the anonymous mapping that holds `p`, from /proc/self/maps: the
+// committed part of the symbol index, when `p` is a string stored inline.
+size_t MappingBytesAround(const void* p) {
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (maps == nullptr) return 0;
+  const auto address = reinterpret_cast<uintptr_t>(p);
+  size_t bytes = 0;
+  unsigned long start, end;
+  char line[512];
+  while (std::fgets(line, sizeof(line), maps) != nullptr) {
+    if (std::sscanf(line, "%lx-%lx", &start, &end) == 2 && start <= address && address < end) {
+      bytes = end - start;
+      break;
+    }
+  }
+  std::fclose(maps);
+  return bytes;
+}
+
+// Bytes per distinct string, and the two parts of reserved_bytes() against
+// independent figures: heap_bytes() against what the tracking allocator saw
+// (malloc chunk sizes, 8-byte header included, 16-byte rounding, so slightly
+// above; tolerance 10% plus 4 KiB), mapped_bytes() against the size of the
+// index's committed mapping in /proc/self/maps (exact).
+TEST(InternerTest, AccountingMatchesHeapAndMappingsAndStaysUnder65BytesPerString) {
   ASSERT_TRUE(alloc::TrackingEnabled());
   std::vector<std::string> strings = workloads::DistinctStrings(100000);
   size_t bytes = 0;
@@ -308,16 +392,22 @@ TEST(InternerTest, AccountingMatchesTrackedHeapAndStaysUnder65BytesPerString) {
   const int64_t before = LiveBytes();
   {
     Interner interner;
-    for (const std::string& s : strings) interner.Intern(s);
+    Symbol last;
+    for (const std::string& s : strings) last = interner.Intern(s);
     const int64_t heap = LiveBytes() - before;
+    const size_t mapped = interner.mapped_bytes();
     const double reserved = double(interner.reserved_bytes());
-    std::printf("100k strings of %.1f B: heap %lld B (%.1f B/string), reserved %.0f B "
-                "(%.1f B/string), used %zu B\n",
-                average, static_cast<long long>(heap), double(heap) / strings.size(), reserved,
+    std::printf("100k strings of %.1f B: heap %lld B (%.1f B/string) + mapped %zu B (%.1f B/string) "
+                "= %.1f B/string; reserved %.0f B (%.1f B/string), used %zu B\n",
+                average, static_cast<long long>(heap), double(heap) / strings.size(), mapped,
+                double(mapped) / strings.size(), double(heap + mapped) / strings.size(), reserved,
                 reserved / strings.size(), interner.used_bytes());
     EXPECT_EQ(interner.used_bytes(), bytes);
-    EXPECT_NEAR(double(heap), reserved, 0.10 * reserved + 4096);
-    EXPECT_LE(double(heap) / strings.size(), 65.0);
+    EXPECT_EQ(double(interner.heap_bytes() + mapped), reserved);
+    EXPECT_NEAR(double(heap), double(interner.heap_bytes()),
+                0.10 * double(interner.heap_bytes()) + 4096);
+    EXPECT_EQ(MappingBytesAround(interner.Resolve(last).data()), mapped);
+    EXPECT_LE(double(heap + mapped) / strings.size(), 65.0);
     EXPECT_LE(reserved / strings.size(), 65.0);
   }
   EXPECT_EQ(LiveBytes(), before);  // everything given back
@@ -326,10 +416,13 @@ TEST(InternerTest, AccountingMatchesTrackedHeapAndStaysUnder65BytesPerString) {
 TEST(InternerTest, AccountingMatchesTrackedHeapForSmallAndOddSizes) {
   const int64_t before = LiveBytes();
   Interner interner;
-  EXPECT_NEAR(double(LiveBytes() - before), double(interner.reserved_bytes()), 128);  // malloc headers, alignment
+  EXPECT_NEAR(double(LiveBytes() - before), double(interner.heap_bytes()), 128);  // malloc headers, alignment
+  EXPECT_EQ(interner.mapped_bytes(), 0u);
   for (int i = 0; i < 300; ++i) interner.Intern(std::string(size_t(i) * 97, char('a' + i % 26)));
-  const double reserved = double(interner.reserved_bytes());
-  EXPECT_NEAR(double(LiveBytes() - before), reserved, 0.10 * reserved + 4096);
+  const double heap = double(interner.heap_bytes());
+  EXPECT_NEAR(double(LiveBytes() - before), heap, 0.10 * heap + 4096);
+  EXPECT_GT(interner.mapped_bytes(), 0u);
+  EXPECT_EQ(interner.reserved_bytes(), interner.heap_bytes() + interner.mapped_bytes());
 }
 
 // One std::string per occurrence against one interned copy plus a 4-byte
@@ -355,7 +448,8 @@ TEST(InternerTest, MessageHistoryUsesLessThanHalfTheMemoryOfStrings) {
     std::vector<Symbol> symbols;
     symbols.reserve(views.size());
     for (std::string_view v : views) symbols.push_back(interner.Intern(v));
-    interned_bytes = LiveBytes() - before_interned;
+    // The interner's heap (tracked) plus its index's mapped pages (not).
+    interned_bytes = LiveBytes() - before_interned + int64_t(interner.mapped_bytes());
     distinct = interner.size();
     for (size_t i = 0; i < views.size(); i += 97) ASSERT_EQ(interner.Resolve(symbols[i]), views[i]);
   }

@@ -2,10 +2,11 @@
 //
 // Zero means "no symbol", so a default-constructed Symbol is empty and
 // `std::optional<Symbol>` is never needed where a sentinel will do. The id is
-// opaque: it encodes the interner's shard and the string's position in it, so
-// ids are unique per interner but not dense and not ordered by insertion.
-// Symbols from different interners (or from before a Freeze() of another
-// interner) must not be mixed.
+// opaque: (n << 4) | shard for the n-th string of one of the interner's 16
+// shards, so ids are unique per interner and nearly dense (ids up to 16 times
+// the largest shard's count), but not ordered by insertion. Resolving an id
+// no string has gives an empty view. Symbols from different interners (or
+// from before a Freeze() of another interner) must not be mixed.
 
 #ifndef CTXMEM_INTERN_SYMBOL_H_
 #define CTXMEM_INTERN_SYMBOL_H_

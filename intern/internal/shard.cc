@@ -3,31 +3,49 @@
 namespace ctxmem::intern::internal {
 
 size_t Shard::GrowthFor(const Key& key) const {
-  return store_.GrowthFor(key.text.size()) + table_.GrowthFor();
+  const size_t n = key.text.size();
+  return table_.GrowthFor() + (n > SymbolIndex::kInlineBytes ? store_.GrowthFor(n) : 0);
 }
 
-uint32_t Shard::Insert(const Key& key, size_t* growth) {
-  const size_t before = store_.reserved_bytes() + table_.reserved_bytes();
-  const uint32_t local = store_.Append(key.text);
-  table_.Insert(key, local);
-  const size_t after = store_.reserved_bytes() + table_.reserved_bytes();
-  reserved_bytes_.store(after, std::memory_order_relaxed);
-  used_bytes_.store(store_.used_bytes(), std::memory_order_relaxed);
-  *growth = after - before;
+uint32_t Shard::Insert(const Key& key, uint32_t shard, SymbolIndex& index, size_t* growth) {
+  const uint32_t local = NextLocal();
+  const size_t before = table_.reserved_bytes() + store_.reserved_bytes();
+  // Grow the table first: if that throws, nothing is stored; if the append
+  // throws, the table only has room to spare. Either way no string is left
+  // stored but unreachable.
+  const char* stored = nullptr;
+  try {
+    table_.Reserve(shard, index);
+    if (key.text.size() > SymbolIndex::kInlineBytes) stored = store_.Append(key.text);
+  } catch (...) {
+    // What was allocated before the failure stays, and is counted.
+    const size_t after = table_.reserved_bytes() + store_.reserved_bytes();
+    heap_bytes_.store(after, std::memory_order_relaxed);
+    *growth += after - before;
+    throw;
+  }
+  index.Set(EncodeId(shard, local), key.text, stored);
+  table_.Insert(key, local);  // publishes the string to Find()
+  count_.store(local, std::memory_order_relaxed);
+  const size_t after = table_.reserved_bytes() + store_.reserved_bytes();
+  heap_bytes_.store(after, std::memory_order_relaxed);
+  used_bytes_.store(used_bytes_.load(std::memory_order_relaxed) + key.text.size(),
+                    std::memory_order_relaxed);
+  *growth += after - before;
   return local;
 }
 
 size_t TotalSize(const Shard* shards) {
   if (shards == nullptr) return 0;
   size_t n = 0;
-  for (uint32_t i = 0; i < kShards; ++i) n += shards[i].store().size();
+  for (uint32_t i = 0; i < kShards; ++i) n += shards[i].size();
   return n;
 }
 
-size_t TotalReservedBytes(const Shard* shards) {
+size_t TotalHeapBytes(const Shard* shards) {
   if (shards == nullptr) return 0;
   size_t n = sizeof(Shard) * kShards;
-  for (uint32_t i = 0; i < kShards; ++i) n += shards[i].reserved_bytes();
+  for (uint32_t i = 0; i < kShards; ++i) n += shards[i].heap_bytes();
   return n;
 }
 
