@@ -9,6 +9,8 @@
 #include <cassert>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -32,18 +34,19 @@ struct Entry {
   bool racy = false;  // mtime too close to the load to be trusted; see header
   char* data = nullptr;
   size_t size = 0;
-  bool mapped = false;  // anonymous mapping, else heap buffer
+  bool mapped = false;  // anonymous mapping (large file)
+  // A small file's slice: its slab, and the slabs to give it back to. The
+  // cache destroys entries under its lock, as SmallFileSlabs requires.
+  SmallFileSlabs::Slab* slab = nullptr;
+  SmallFileSlabs* slabs = nullptr;
+  MappingRecycler* mappings = nullptr;  // where a large file's mapping goes
   int pins = 0;
   bool orphan = false;  // stale, out of the table, waiting for its last pin
   S3Fifo::Node* node = nullptr;
 
   ~Entry() {
-    if (data == nullptr) return;
-    if (mapped) {
-      munmap(data, size);
-    } else {
-      delete[] data;
-    }
+    if (slab != nullptr) slabs->Free(slab);
+    if (mapped) mappings->Give(data, size);
   }
 };
 
@@ -53,6 +56,8 @@ namespace {
 
 using internal::Entry;
 using internal::FileKey;
+using internal::MappingRecycler;
+using internal::SmallFileSlabs;
 using internal::Validators;
 
 // Timestamps on Linux filesystems advance by the kernel's tick (<= 10 ms at
@@ -119,21 +124,18 @@ class Fd {
   int fd_;
 };
 
-// Allocates the entry's storage and preads `size` bytes into it. Returns
-// false if the file came up short (it shrank meanwhile).
-absl::StatusOr<bool> Fill(int fd, Entry& e, size_t small_file_bytes, absl::string_view path) {
+// Preads the entry's `size` bytes into its storage: the slab slice it came
+// with (small file) or an anonymous mapping, recycled or fresh (large file). Returns false
+// if the file came up short (it shrank meanwhile).
+absl::StatusOr<bool> Fill(int fd, Entry& e, absl::string_view path) {
   if (e.size == 0) return true;
-  if (e.size >= small_file_bytes) {
-    void* p = mmap(nullptr, e.size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (p == MAP_FAILED) {
+  if (e.slab == nullptr) {
+    e.data = e.mappings->Take(e.size);
+    if (e.data == nullptr) {
       return absl::ResourceExhaustedError(
           absl::StrCat("mmap of ", e.size, " bytes for ", path, ": ", std::strerror(errno)));
     }
-    e.data = static_cast<char*>(p);
     e.mapped = true;
-  } else {
-    e.data = new char[e.size];
   }
   size_t done = 0;
   while (done < e.size) {
@@ -156,6 +158,8 @@ absl::StatusOr<bool> Fill(int fd, Entry& e, size_t small_file_bytes, absl::strin
 FileCache::FileCache(FileCacheOptions options)
     : options_(options),
       window_ns_(options.validity_window.count()),
+      slabs_(options.idle_buffer_bytes),
+      mappings_(options.idle_mapping_bytes),
       policy_(options.budget_bytes) {}
 
 FileCache::~FileCache() {
@@ -193,6 +197,21 @@ void FileCache::OrphanLocked(Entry* e) {
     e->orphan = true;
     orphans_.insert(e);
   }
+}
+
+std::unique_ptr<Entry> FileCache::NewEntryLocked(const FileKey& key, size_t size) {
+  auto e = std::make_unique<Entry>();
+  e->key = key;
+  e->size = size;
+  if (size > 0 && size < options_.small_file_bytes) {
+    const SmallFileSlabs::Slice slice = slabs_.Allocate(size);
+    e->slab = slice.slab;
+    e->slabs = &slabs_;
+    e->data = slice.data;
+  } else {
+    e->mappings = &mappings_;
+  }
+  return e;
 }
 
 void FileCache::ChargeLocked(size_t bytes) {
@@ -267,6 +286,7 @@ absl::StatusOr<FileView> FileCache::Read(std::string_view std_path) {
     const FileKey key = KeyOf(st);
     const Validators validators = ValidatorsOf(st);
     const size_t size = static_cast<size_t>(st.st_size);
+    std::unique_ptr<Entry> fresh;
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++revalidations_;
@@ -284,15 +304,19 @@ absl::StatusOr<FileView> FileCache::Read(std::string_view std_path) {
       }
       if (absl::Status s = ReserveLocked(path, size); !s.ok()) return s;
       ++misses_;
+      try {
+        fresh = NewEntryLocked(key, size);
+      } catch (const std::bad_alloc&) {
+        current_bytes_ -= size;  // give the reservation back
+        return absl::ResourceExhaustedError(
+            absl::StrCat("out of memory for a buffer for ", path, " (", size, " bytes)"));
+      }
     }
 
     // Load outside the lock, against the reservation.
-    auto fresh = std::make_unique<Entry>();
-    fresh->key = key;
     fresh->validators = validators;
-    fresh->size = size;
     fresh->racy = validators.mtime_ns + kRacyNs > RealtimeNowNs();
-    absl::StatusOr<bool> filled = Fill(fd.get(), *fresh, options_.small_file_bytes, path);
+    absl::StatusOr<bool> filled = Fill(fd.get(), *fresh, path);
     struct stat after;
     bool consistent = filled.ok() && *filled && fstat(fd.get(), &after) == 0 &&
                       KeyOf(after) == key && ValidatorsOf(after) == validators;
@@ -309,6 +333,7 @@ absl::StatusOr<FileView> FileCache::Read(std::string_view std_path) {
       // Another thread loaded this inode meanwhile.
       Entry* other = it->second.get();
       if (other->validators == validators) {
+        fresh.reset();  // under the lock: it gives back its slice
         current_bytes_ -= size;
         paths_.insert_or_assign(path_str, PathRecord{key, checked});
         internal::S3Fifo::Access(other->node);
@@ -359,6 +384,12 @@ FileCacheStats FileCache::stats() const {
   };
   for (const auto& [key, e] : entries_) count(*e);
   for (const Entry* e : orphans_) count(*e);
+  s.bytes_slabs = slabs_.held_bytes();
+  s.slabs = slabs_.slabs();
+  s.buffer_pool = slabs_.pool_stats();
+  s.mappings_reused = mappings_.reused();
+  s.mappings_fresh = mappings_.fresh();
+  s.bytes_idle_mappings = mappings_.idle_bytes();
   return s;
 }
 

@@ -19,9 +19,13 @@
 // its mtime is old enough to be trusted.
 //
 // SIGBUS safety. Nothing is ever mapped from the file. Small files (below
-// `small_file_bytes`, default 64 KiB) are pread into heap buffers; larger ones
-// are pread into a private anonymous mapping (MAP_PRIVATE | MAP_ANONYMOUS |
-// MAP_POPULATE, made read-only once filled). The cache holds a snapshot, so
+// `small_file_bytes`, default 64 KiB) are pread into 64 KiB buffers from a
+// pool::BufferPool, packed several to a buffer, and a buffer goes back to the
+// pool for reuse once its last file is gone (internal/small_file_slabs.h);
+// larger ones are pread into a private anonymous mapping (MAP_PRIVATE |
+// MAP_ANONYMOUS, populated, made read-only once filled), recycled from an
+// evicted large file when one of a fitting size was kept
+// (internal/mapping_recycler.h). The cache holds a snapshot, so
 // another process truncating, rewriting or deleting the file can never fault a
 // reader: it gets the snapshot until the window ends, then the new content or
 // NotFound.
@@ -64,7 +68,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "mmapcache/internal/mapping_recycler.h"
 #include "mmapcache/internal/s3fifo.h"
+#include "mmapcache/internal/small_file_slabs.h"
+#include "pool/buffer_pool.h"
 
 namespace ctxmem::mmapcache {
 
@@ -74,8 +81,14 @@ struct FileCacheOptions {
   size_t budget_bytes = size_t{100} << 20;
   // How long a path's last check is trusted before it is stat'ed again.
   std::chrono::nanoseconds validity_window = std::chrono::seconds(1);
-  // Files smaller than this go into heap buffers; others into anonymous maps.
+  // Files smaller than this go into pooled buffers; others into anonymous maps.
   size_t small_file_bytes = size_t{64} << 10;
+  // Most bytes of freed 64 KiB buffers the cache's BufferPool keeps for reuse
+  // (outside the budget: they hold no file).
+  size_t idle_buffer_bytes = size_t{1} << 20;
+  // Most bytes of evicted large files' mappings kept for the next large load
+  // (outside the budget too; internal/mapping_recycler.h).
+  size_t idle_mapping_bytes = size_t{4} << 20;
 };
 
 struct FileCacheStats {
@@ -87,8 +100,20 @@ struct FileCacheStats {
   size_t entries = 0;          // entries in the table (pinned stale ones not)
   size_t pins = 0;             // live FileViews
   size_t bytes_mapped = 0;     // content in anonymous mappings (large files)
-  size_t bytes_buffered = 0;   // content in heap buffers (small files)
+  size_t bytes_buffered = 0;   // content in pooled buffers (small files)
   size_t bytes_resident = 0;   // mapped bytes resident (mincore) + buffered
+  // Capacity of the pooled buffers holding small files: heap memory, at
+  // least bytes_buffered (packing leaves a slab's tail and the gaps of
+  // evicted files until the slab empties).
+  size_t bytes_slabs = 0;
+  size_t slabs = 0;
+  // The pool the slabs come from: hit rate, idle buffers kept for reuse.
+  pool::BufferPoolStats buffer_pool;
+  // Large loads that reused a kept mapping / mapped fresh pages, and the
+  // bytes of mappings kept for reuse now.
+  uint64_t mappings_reused = 0;
+  uint64_t mappings_fresh = 0;
+  size_t bytes_idle_mappings = 0;
   size_t current_bytes = 0;    // charged against the budget now
   size_t peak_bytes = 0;       // the most ever charged: never above the budget
   size_t budget_bytes = 0;
@@ -181,6 +206,9 @@ class FileCache {
   void Unpin(internal::Entry* e);
   // Detaches a stale entry; frees it now unless pinned.
   void OrphanLocked(internal::Entry* e);
+  // A new entry with room for `size` bytes of content (a slab slice for a
+  // small file; a large one maps its own when filled). Throws std::bad_alloc.
+  std::unique_ptr<internal::Entry> NewEntryLocked(const internal::FileKey& key, size_t size);
   // Evicts until `need` more bytes fit, then charges them.
   absl::Status ReserveLocked(absl::string_view path, size_t need);
   void ChargeLocked(size_t bytes);
@@ -190,6 +218,10 @@ class FileCache {
   const int64_t window_ns_;
 
   mutable std::mutex mu_;
+  // Before the entries: an entry gives back its slice or mapping on
+  // destruction.
+  internal::SmallFileSlabs slabs_;
+  internal::MappingRecycler mappings_;
   internal::S3Fifo policy_;
   absl::flat_hash_map<internal::FileKey, std::unique_ptr<internal::Entry>> entries_;
   absl::flat_hash_map<std::string, PathRecord> paths_;

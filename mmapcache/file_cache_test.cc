@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -191,6 +192,102 @@ TEST_F(FileCacheTest, SmallFilesAreBufferedLargeOnesMapped) {
   s = cache.stats();
   EXPECT_EQ(s.bytes_mapped, 200u << 10);
   EXPECT_EQ(s.bytes_resident, 1000u + (200u << 10));  // all filled by pread
+}
+
+// Small files are packed into 64 KiB buffers from the cache's BufferPool,
+// and a buffer whose files are all gone goes back to the pool and is reused:
+// churning through many more small files than fit allocates few buffers.
+TEST_F(FileCacheTest, SmallFilesArePackedIntoRecycledPooledBuffers) {
+  std::vector<std::string> contents;
+  for (int i = 0; i < 60; ++i) {
+    contents.push_back(Make("s" + std::to_string(i), 1000 + 97 * i, char('a' + i % 26)));
+  }
+  FileCache cache(FileCacheOptions{.budget_bytes = 48 << 10});
+  {
+    ASSERT_TRUE(cache.Read(Path("s0")).ok());
+    const FileCacheStats s = cache.stats();
+    EXPECT_EQ(s.slabs, 1u);
+    EXPECT_EQ(s.bytes_slabs, 64u << 10);
+    EXPECT_EQ(s.buffer_pool.acquires(), 1u);
+  }
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 60; ++i) {
+      absl::StatusOr<FileView> v = cache.Read(Path("s" + std::to_string(i)));
+      ASSERT_TRUE(v.ok()) << v.status();
+      ASSERT_EQ(v->bytes(), contents[i]);
+      const FileCacheStats s = cache.stats();
+      EXPECT_LE(s.bytes_buffered, s.bytes_slabs);
+      ExpectWithinBudget(cache);
+    }
+  }
+  const FileCacheStats s = cache.stats();
+  EXPECT_GT(s.evictions, 100u);  // ~180 KiB of files through a 48 KiB budget, 5 times
+  EXPECT_EQ(s.bytes_mapped, 0u);
+  // Buffers came back and were reused: many more slabs filled than buffers
+  // ever allocated.
+  EXPECT_GT(s.buffer_pool.hits(), 0u);
+  EXPECT_GE(s.buffer_pool.acquires(), 10u);
+  EXPECT_LE(s.buffer_pool.classes[1].misses, 4u) << s.buffer_pool.acquires() << " acquires";
+  EXPECT_LE(s.buffer_pool.idle_bytes, s.buffer_pool.max_idle_bytes);
+}
+
+TEST_F(FileCacheTest, PackedFilesStayIntactWhileNeighboursComeAndGo) {
+  // A pinned view keeps its bytes while the other files of its buffer are
+  // evicted, reloaded and replaced around it.
+  const std::string pinned_content = Make("p", 3000, 'P');
+  std::vector<std::string> others;
+  for (int i = 0; i < 30; ++i) others.push_back(Make("o" + std::to_string(i), 2000 + i, 'o'));
+  FileCache cache(FileCacheOptions{.budget_bytes = 20 << 10});
+  absl::StatusOr<FileView> pinned = cache.Read(Path("p"));
+  ASSERT_TRUE(pinned.ok());
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 30; ++i) {
+      absl::StatusOr<FileView> v = cache.Read(Path("o" + std::to_string(i)));
+      ASSERT_TRUE(v.ok()) << v.status();
+      ASSERT_EQ(v->bytes(), others[i]);
+    }
+  }
+  EXPECT_EQ(pinned->bytes(), pinned_content);
+  EXPECT_GT(cache.stats().evictions, 50u);
+}
+
+// Evicted large files leave their mapping for the next large load, which
+// then needs no fresh pages; reused bytes never show through.
+TEST_F(FileCacheTest, LargeFileMappingsAreRecycled) {
+  const std::string a = Make("a", 900 << 10, 'A');
+  const std::string b = Make("b", 700 << 10, 'B');
+  const std::string c = Make("c", 300 << 10, 'C');  // too small for a's mapping (over 2x)
+  FileCache cache(FileCacheOptions{.budget_bytes = 1 << 20});
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& [name, content] : {std::pair{"a", &a}, std::pair{"b", &b}}) {
+      absl::StatusOr<FileView> v = cache.Read(Path(name));  // evicts the other
+      ASSERT_TRUE(v.ok()) << v.status();
+      ASSERT_EQ(v->bytes(), *content);
+    }
+  }
+  FileCacheStats s = cache.stats();
+  EXPECT_EQ(s.misses, 6u);
+  EXPECT_EQ(s.mappings_fresh, 2u);   // a's and b's first loads
+  EXPECT_EQ(s.mappings_reused, 4u);  // every later load reused the other's
+  EXPECT_LE(s.bytes_idle_mappings, FileCacheOptions{}.idle_mapping_bytes);
+  absl::StatusOr<FileView> v = cache.Read(Path("c"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->bytes(), c);
+  EXPECT_EQ(cache.stats().mappings_fresh, 3u);
+  ExpectWithinBudget(cache);
+}
+
+TEST_F(FileCacheTest, NoMappingIsKeptWithoutRoom) {
+  Make("a", 900 << 10, 'A');
+  Make("b", 900 << 10, 'B');
+  FileCache cache(FileCacheOptions{.budget_bytes = 1 << 20, .idle_mapping_bytes = 0});
+  ASSERT_TRUE(cache.Read(Path("a")).ok());
+  ASSERT_TRUE(cache.Read(Path("b")).ok());
+  ASSERT_TRUE(cache.Read(Path("a")).ok());
+  const FileCacheStats s = cache.stats();
+  EXPECT_EQ(s.mappings_reused, 0u);
+  EXPECT_EQ(s.mappings_fresh, 3u);
+  EXPECT_EQ(s.bytes_idle_mappings, 0u);
 }
 
 TEST_F(FileCacheTest, FileLargerThanBudgetIsAClearError) {
