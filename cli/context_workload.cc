@@ -66,24 +66,34 @@ absl::Status ContextWorkload::RegisterSources(profiler::Profiler& profiler) {
                                                   .hit_rate = std::nullopt};
                                             }});
   status.Update(profiler.AddSource({"context.interner", [this] {
+                                      // Its symbol index is an anonymous mapping.
                                       return ComponentSample{
-                                          .bytes_reserved = interner_.reserved_bytes(),
+                                          .bytes_reserved = interner_.heap_bytes(),
+                                          .bytes_mapped = interner_.mapped_bytes(),
                                           .bytes_used = interner_.used_bytes(),
                                           .hit_rate = std::nullopt};
                                     }}));
   status.Update(profiler.AddSource({"context.buffer_pool", [this] {
                                       const pool::BufferPoolStats stats = buffers_.stats();
-                                      return ComponentSample{.bytes_reserved = stats.idle_bytes,
-                                                             .bytes_used = 0,
-                                                             .hit_rate = stats.hit_rate()};
+                                      ComponentSample sample;
+                                      sample.bytes_reserved = stats.idle_bytes;
+                                      if (stats.acquires() > 0) sample.hit_rate = stats.hit_rate();
+                                      return sample;
                                     }}));
   status.Update(profiler.AddSource({"context.file_cache", [this] {
                                       const mmapcache::FileCacheStats stats = files_.stats();
                                       const uint64_t reads = stats.hits + stats.misses;
+                                      // Small files live in pooled heap buffers
+                                      // (plus the pool's idle ones); large ones
+                                      // in anonymous mappings (plus kept ones).
                                       return ComponentSample{
-                                          .bytes_reserved = stats.current_bytes,
-                                          .bytes_used = stats.bytes_resident,
-                                          .hit_rate = reads == 0 ? 0.0 : double(stats.hits) / reads};
+                                          .bytes_reserved =
+                                              stats.bytes_slabs + stats.buffer_pool.idle_bytes,
+                                          .bytes_mapped =
+                                              stats.bytes_mapped + stats.bytes_idle_mappings,
+                                          .bytes_used = stats.bytes_buffered + stats.bytes_mapped,
+                                          .hit_rate = reads == 0 ? std::optional<double>()
+                                                                 : double(stats.hits) / reads};
                                     }}));
   return status;
 }

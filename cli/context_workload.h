@@ -1,12 +1,12 @@
 // A small agent-like workload that `ctxmem profile` runs beside the stress
-// workload, so that the profile has components to show: stress::RunStress
-// keeps its arenas and pools to itself (and stress/ is not the CLI's to
-// change), while these the CLI owns and can register as profiler sources.
+// workload, so that the profile shows the components the stress workload
+// does not use: an interner, a file cache, an arena and a buffer pool of an
+// agent's own.
 //
 // Each turn interns a few tokens (intern::Interner), builds the turn's text
-// in a request arena (arena::BumpArena, reset every 8 turns) and reads a
-// "file" through a direct-mapped file cache whose contents are buffers from
-// a pool::BufferPool.
+// in a request arena (arena::BumpArena, reset every 8 turns), streams output
+// through a pool::BufferPool and reads a workspace file through an
+// mmapcache::FileCache.
 
 #ifndef CTXMEM_CLI_CONTEXT_WORKLOAD_H_
 #define CTXMEM_CLI_CONTEXT_WORKLOAD_H_

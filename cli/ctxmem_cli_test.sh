@@ -14,6 +14,11 @@ grep -Eq "buffer pool: [0-9]+ acquires, hit rate (9[5-9]|100)\.[0-9]+%" <<<"$out
 grep -Eq "process: resident [0-9.]+ MiB" <<<"$out" || fail "resident line"
 [[ "$(tail -n 1 <<<"$out")" == "report: $TEST_TMPDIR/stress-report/report.html" ]] || fail "report line"
 grep -q "<svg" "$TEST_TMPDIR/stress-report/report.html" || fail "stress report html"
+# The stress workload's own arenas and pools are components of its report.
+for c in stress.arenas stress.object_pool stress.buffer_pool; do
+  grep -q "<polyline class=\"component\" data-name=\"$c\"" "$TEST_TMPDIR/stress-report/report.html" || fail "stress report: $c"
+done
+grep -q '<polyline class="hit-rate" data-name="stress.buffer_pool"' "$TEST_TMPDIR/stress-report/report.html" || fail "stress report: hit rate"
 out="$("$bin" stress --allocations=20000 --report_dir=)"
 grep -q "^report:" <<<"$out" && fail "--report_dir= must turn the report off"
 
@@ -33,7 +38,7 @@ grep -q "^# TYPE ctxmem_tracked_live_bytes gauge$" "$dir/metrics.prom" || fail "
 grep -Eq '^ctxmem_component_reserved_bytes\{component="context.arena"\} [0-9]+$' "$dir/metrics.prom" || fail "prom component"
 grep -Eq '^ctxmem_component_hit_ratio\{component="context.file_cache"\} [0-9.e-]+$' "$dir/metrics.prom" || fail "prom hit ratio"
 grep -q "<svg" "$dir/report.html" || fail "html svg"
-[[ "$(grep -c '<polyline class="component"' "$dir/report.html")" == 5 ]] || fail "html: one line per component"
+[[ "$(grep -c '<polyline class="component"' "$dir/report.html")" == 8 ]] || fail "html: one line per component"
 grep -q "http" "$dir/report.html" && fail "html must not reference anything external"
 grep -Eq "^tracked heap live: -?[0-9]+ bytes$" "$dir/leaks.txt" || fail "leaks live"
 grep -Eq "^not attributed to any component: -?[0-9]+ bytes$" "$dir/leaks.txt" || fail "leaks unattributed"

@@ -22,6 +22,8 @@ ProfiledRun RunProfiled(const stress::StressOptions& stress_options,
                         std::chrono::milliseconds interval, bool context_workload,
                         const std::string& dir, std::FILE* out) {
   ProfiledRun run;
+  // Built before the profiler, so that it outlives every sample of its sources.
+  stress::StressWorkload workload(stress_options);
   profiler::Profiler profiler({.interval = interval});
   // The profiler's own memory is a component like any other: fixed once started.
   absl::Status status = profiler.AddSource({"profiler", [&profiler] {
@@ -29,6 +31,8 @@ ProfiledRun RunProfiled(const stress::StressOptions& stress_options,
                                               return profiler::ComponentSample{
                                                   .bytes_reserved = bytes, .bytes_used = bytes, .hit_rate = std::nullopt};
                                             }});
+  // The stress workload's arenas and pools, sampled while it runs.
+  status.Update(workload.RegisterSources(profiler));
   std::unique_ptr<ContextWorkload> context;
   if (context_workload) {
     context = std::make_unique<ContextWorkload>();
@@ -41,7 +45,7 @@ ProfiledRun RunProfiled(const stress::StressOptions& stress_options,
   }
   profiler.Start();
   if (context) context->Start();
-  run.workload = RunStressCommand(stress_options, out);
+  run.workload = RunStressCommand(workload, out);
   if (context) context->Stop();
   profiler.Stop();  // last sample: what the components hold at shutdown
   run.reports = profiler::WriteReportFiles(profiler.Collect(), dir);

@@ -3,10 +3,11 @@
 // profile is written out as JSON, Prometheus text, an HTML page and a leak
 // report (profiler/report_files.h).
 //
-// stress::RunStress keeps its arenas and pools inside, so per-component
-// figures come from what the CLI owns: the profiler's own ring ("profiler")
-// and, for `ctxmem profile`, a ContextWorkload run beside the stress
-// workload. The tracked heap and the process's memory cover everything.
+// Components: the stress workload's request arenas, object pool and buffer
+// pool (stress::StressWorkload::RegisterSources), the profiler's own ring
+// ("profiler") and, for `ctxmem profile`, a ContextWorkload run beside the
+// stress workload (arena, interner, buffer pool, file cache). The tracked
+// heap and the process's memory cover everything.
 
 #ifndef CTXMEM_CLI_PROFILE_COMMAND_H_
 #define CTXMEM_CLI_PROFILE_COMMAND_H_

@@ -22,9 +22,14 @@ std::string Percent(double ratio) { return absl::StrFormat("%.2f%%", ratio * 100
 }  // namespace
 
 absl::Status RunStressCommand(const stress::StressOptions& options, std::FILE* out) {
+  stress::StressWorkload workload(options);
+  return RunStressCommand(workload, out);
+}
+
+absl::Status RunStressCommand(stress::StressWorkload& workload, std::FILE* out) {
   alloc::ResetPeak();
   const alloc::AllocationStats heap_before = alloc::GlobalStats();
-  const stress::StressReport r = stress::RunStress(options);
+  const stress::StressReport r = workload.Run();
   const alloc::AllocationStats heap = alloc::GlobalStats();
   const absl::StatusOr<profiler::ProcessMemory> process = profiler::ReadProcessMemory();
 

@@ -14,6 +14,9 @@ namespace ctxmem::cli {
 // Runs the workload and writes the summary to `out`. Fails (after printing
 // the summary) when the run found corruption.
 absl::Status RunStressCommand(const stress::StressOptions& options, std::FILE* out);
+// As above, for a workload built by the caller (whose components a profiler
+// may be sampling).
+absl::Status RunStressCommand(stress::StressWorkload& workload, std::FILE* out);
 
 }  // namespace ctxmem::cli
 

@@ -1,7 +1,9 @@
 #include "profiler/html_report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -22,9 +24,14 @@ constexpr double kLeft = 80, kRight = 20, kTop = 16, kBottom = 36;
 
 struct Series {
   std::string name;
-  std::string css_class;  // "series" or "component"
+  std::string css_class;  // "series", "component" or "hit-rate"
   std::vector<double> values;
+  int color = -1;  // index into kColors; -1: the series' position
 };
+
+const char* ColorOf(const Series& s, size_t i) {
+  return kColors[(s.color >= 0 ? static_cast<size_t>(s.color) : i) % kNumColors];
+}
 
 std::string Bytes(double bytes) {
   if (bytes >= 1 << 30) return absl::StrFormat("%.2f GiB", bytes / (1 << 30));
@@ -45,18 +52,31 @@ double NiceMax(double max) {
   return 1024 * unit;
 }
 
+// What a chart's values are: byte counts (axis rounded to binary units,
+// legend with the peak) or ratios in [0, 1] (axis 0..100%, legend with the
+// lowest value, since a pool's or cache's hit rate matters most when it dips).
+enum class Unit { kBytes, kRatio };
+
+std::string Format(Unit unit, double v) {
+  return unit == Unit::kBytes ? Bytes(v) : absl::StrFormat("%.1f%%", v * 100);
+}
+
 void AppendChart(std::string* out, absl::string_view title, const std::vector<double>& times_s,
-                 const std::vector<Series>& series) {
+                 const std::vector<Series>& series, Unit unit = Unit::kBytes) {
   absl::StrAppend(out, "<h2>", HtmlEscape(title), "</h2>\n");
   if (series.empty() || times_s.empty()) {
     out->append("<p class=\"empty\">nothing to chart</p>\n");
     return;
   }
+  // A NaN value is a gap: nothing to plot at that time (a hit rate before
+  // the first lookup, say).
   double max_value = 0;
   for (const Series& s : series) {
-    for (double v : s.values) max_value = std::max(max_value, v);
+    for (double v : s.values) {
+      if (!std::isnan(v)) max_value = std::max(max_value, v);
+    }
   }
-  const double y_max = NiceMax(max_value);
+  const double y_max = unit == Unit::kBytes ? NiceMax(max_value) : 1.0;
   const double t0 = times_s.front();
   const double t_span = std::max(times_s.back() - t0, 1e-3);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
@@ -73,7 +93,8 @@ void AppendChart(std::string* out, absl::string_view title, const std::vector<do
     absl::StrAppendFormat(out,
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
                           "<text x=\"%.1f\" y=\"%.1f\" class=\"ylabel\">%s</text>\n",
-                          kLeft, y(v), kWidth - kRight, y(v), kLeft - 6, y(v) + 4, Bytes(v));
+                          kLeft, y(v), kWidth - kRight, y(v), kLeft - 6, y(v) + 4,
+                          unit == Unit::kBytes ? Bytes(v) : absl::StrFormat("%.0f%%", v * 100));
   }
   for (int i = 0; i <= 4; ++i) {
     const double t = t0 + t_span * i / 4;
@@ -86,22 +107,33 @@ void AppendChart(std::string* out, absl::string_view title, const std::vector<do
   for (size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
     absl::StrAppendFormat(out, "<polyline class=\"%s\" data-name=\"%s\" stroke=\"%s\" points=\"",
-                          s.css_class, HtmlEscape(s.name), kColors[i % kNumColors]);
+                          s.css_class, HtmlEscape(s.name), ColorOf(s, i));
+    bool first = true;
     for (size_t j = 0; j < s.values.size(); ++j) {
-      absl::StrAppendFormat(out, "%s%.1f,%.1f", j == 0 ? "" : " ", x(times_s[j]), y(s.values[j]));
+      if (std::isnan(s.values[j])) continue;
+      absl::StrAppendFormat(out, "%s%.1f,%.1f", first ? "" : " ", x(times_s[j]), y(s.values[j]));
+      first = false;
     }
     out->append("\"/>\n");
   }
   out->append("</svg>\n<ul class=\"legend\">\n");
   for (size_t i = 0; i < series.size(); ++i) {
-    const double last = series[i].values.empty() ? 0 : series[i].values.back();
+    double last = 0;
     double peak = 0;
-    for (double v : series[i].values) peak = std::max(peak, v);
+    double lowest = std::numeric_limits<double>::infinity();
+    for (double v : series[i].values) {
+      if (std::isnan(v)) continue;
+      last = v;
+      peak = std::max(peak, v);
+      lowest = std::min(lowest, v);
+    }
+    if (std::isinf(lowest)) lowest = 0;
     absl::StrAppendFormat(out,
                           "<li><span class=\"swatch\" style=\"background:%s\"></span>%s: "
-                          "%s at the end, peak %s</li>\n",
-                          kColors[i % kNumColors], HtmlEscape(series[i].name), Bytes(last),
-                          Bytes(peak));
+                          "%s at the end, %s %s</li>\n",
+                          ColorOf(series[i], i), HtmlEscape(series[i].name),
+                          Format(unit, last), unit == Unit::kBytes ? "peak" : "lowest",
+                          Format(unit, unit == Unit::kBytes ? peak : lowest));
   }
   out->append("</ul>\n");
 }
@@ -162,27 +194,52 @@ std::string HtmlReport(const Profile& profile) {
   }
   AppendChart(&out, "Process memory and tracked heap", times, process);
 
+  // A component's line is all it holds: heap plus mapped bytes (the table
+  // below splits them).
   std::vector<Series> components;
   for (size_t c = 0; c < profile.components.size(); ++c) {
     Series series{profile.components[c], "component", {}};
     for (const Snapshot& s : profile.snapshots) {
-      series.values.push_back(
-          c < s.num_components ? static_cast<double>(s.components[c].bytes_reserved) : 0);
+      series.values.push_back(c < s.num_components
+                                  ? static_cast<double>(s.components[c].bytes_reserved +
+                                                        s.components[c].bytes_mapped)
+                                  : 0);
     }
     components.push_back(std::move(series));
   }
-  AppendChart(&out, "Bytes reserved per component", times, components);
+  AppendChart(&out, "Memory held per component (heap + mapped)", times, components);
+
+  // Hit rates over time, for the components that report one (pools, caches).
+  std::vector<Series> hit_rates;
+  for (size_t c = 0; c < profile.components.size(); ++c) {
+    bool any = false;
+    for (const Snapshot& s : profile.snapshots) {
+      any |= c < s.num_components && s.components[c].hit_rate.has_value();
+    }
+    if (!any) continue;
+    // Same colour as the component's line in the chart above.
+    Series series{profile.components[c], "hit-rate", {}, static_cast<int>(c)};
+    for (const Snapshot& s : profile.snapshots) {
+      const bool has = c < s.num_components && s.components[c].hit_rate.has_value();
+      series.values.push_back(has ? *s.components[c].hit_rate
+                                  : std::numeric_limits<double>::quiet_NaN());
+    }
+    hit_rates.push_back(std::move(series));
+  }
+  if (!hit_rates.empty()) {
+    AppendChart(&out, "Hit rate per pool and cache", times, hit_rates, Unit::kRatio);
+  }
 
   if (!profile.snapshots.empty() && !profile.components.empty()) {
     const Snapshot& last = profile.snapshots.back();
     out.append(
         "<h2>At the last snapshot</h2>\n<table>\n"
-        "<tr><th>component</th><th>reserved</th><th>used</th><th>hit rate</th></tr>\n");
+        "<tr><th>component</th><th>heap</th><th>mapped</th><th>used</th><th>hit rate</th></tr>\n");
     for (int c = 0; c < last.num_components && c < profile.components.size(); ++c) {
       const ComponentSample& sample = last.components[c];
       absl::StrAppend(&out, "<tr><td>", HtmlEscape(profile.components[c]), "</td><td>",
-                      Bytes(sample.bytes_reserved), "</td><td>", Bytes(sample.bytes_used),
-                      "</td><td>",
+                      Bytes(sample.bytes_reserved), "</td><td>", Bytes(sample.bytes_mapped),
+                      "</td><td>", Bytes(sample.bytes_used), "</td><td>",
                       sample.hit_rate.has_value()
                           ? absl::StrFormat("%.2f%%", *sample.hit_rate * 100)
                           : std::string("-"),

@@ -1,6 +1,7 @@
-// A self-contained HTML page: inline SVG line charts of memory over time
-// (process and tracked heap; bytes reserved per component), a legend and a
-// table of the final figures. No scripts, fonts, stylesheets or images are
+// A self-contained HTML page: inline SVG line charts over time (process
+// memory and tracked heap; memory held per component, heap + mapped; hit
+// rate of each component that reports one), legends and a table of the final
+// figures (heap, mapped, used, hit rate). No scripts, fonts, stylesheets or images are
 // fetched: the page renders the same with no network access.
 
 #ifndef CTXMEM_PROFILER_HTML_REPORT_H_

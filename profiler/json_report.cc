@@ -75,6 +75,7 @@ std::string JsonReport(const Profile& profile) {
       out.append("{\"name\": ");
       AppendJsonString(&out, c < profile.components.size() ? profile.components[c] : "");
       absl::StrAppend(&out, ", \"reserved_bytes\": ", sample.bytes_reserved,
+                      ", \"mapped_bytes\": ", sample.bytes_mapped,
                       ", \"used_bytes\": ", sample.bytes_used, ", \"hit_rate\": ");
       if (sample.hit_rate.has_value()) {
         AppendDouble(&out, *sample.hit_rate);

@@ -5,8 +5,9 @@
 //    "snapshots": [{"time_ms": 0.1,
 //                   "tracked": {"live_bytes": ., "peak_bytes": ., "allocations": .},
 //                   "process": {"resident_bytes": ., "anonymous_bytes": ., ...} | null,
-//                   "components": [{"name": "arena", "reserved_bytes": .,
-//                                   "used_bytes": ., "hit_rate": 0.97 | null}, ...]},
+//                   "components": [{"name": "arena", "reserved_bytes": . (heap),
+//                                   "mapped_bytes": ., "used_bytes": .,
+//                                   "hit_rate": 0.97 | null}, ...]},
 //                  ...]}
 //
 // Written by hand: the format is small and fixed, and a JSON library would be

@@ -13,8 +13,10 @@ LeakSummary SummarizeLeaks(const Profile& profile) {
   for (int c = 0; c < s.num_components; ++c) {
     summary.components.push_back(
         {c < profile.components.size() ? profile.components[c] : std::string(),
-         s.components[c].bytes_reserved, s.components[c].bytes_used});
+         s.components[c].bytes_reserved, s.components[c].bytes_mapped,
+         s.components[c].bytes_used});
     summary.attributed_bytes += s.components[c].bytes_reserved;
+    summary.mapped_bytes += s.components[c].bytes_mapped;
   }
   summary.unattributed_bytes =
       summary.tracked_live_bytes - static_cast<int64_t>(summary.attributed_bytes);
@@ -32,12 +34,15 @@ std::string LeakReport(const Profile& profile) {
                         profile.snapshots.back().time_ns / 1e9, profile.samples);
   absl::StrAppendFormat(&out, "tracked heap live: %d bytes\n", summary.tracked_live_bytes);
   for (const LeakSummary::Component& c : summary.components) {
-    absl::StrAppendFormat(&out, "component %s: %d bytes reserved, %d bytes used\n", c.name,
-                          c.reserved_bytes, c.used_bytes);
+    absl::StrAppendFormat(&out, "component %s: %d heap bytes, %d mapped bytes, %d bytes used\n",
+                          c.name, c.reserved_bytes, c.mapped_bytes, c.used_bytes);
   }
-  absl::StrAppendFormat(&out, "attributed to components: %d bytes\n", summary.attributed_bytes);
+  absl::StrAppendFormat(&out, "heap attributed to components: %d bytes\n",
+                        summary.attributed_bytes);
   absl::StrAppendFormat(&out, "not attributed to any component: %d bytes\n",
                         summary.unattributed_bytes);
+  absl::StrAppendFormat(&out, "mapped by components (not heap, not tracked): %d bytes\n",
+                        summary.mapped_bytes);
   return out;
 }
 

@@ -5,7 +5,8 @@
 // core packages independent of the profiler (and of each other).
 //
 //   profiler.AddSource({"interner", [&] {
-//     return ComponentSample{.bytes_reserved = names.reserved_bytes(),
+//     return ComponentSample{.bytes_reserved = names.heap_bytes(),
+//                            .bytes_mapped = names.mapped_bytes(),
 //                            .bytes_used = names.used_bytes()};
 //   }});
 //
@@ -23,10 +24,16 @@
 
 namespace ctxmem::profiler {
 
+// Heap and mapped memory are reported apart: the tracking allocator sees the
+// heap only, so the leak report compares it with the heap part alone (a file
+// cache's anonymous mappings or an interner's reserved index would otherwise
+// make "not attributed" negative).
 struct ComponentSample {
   uint64_t bytes_reserved = 0;  // heap bytes the component holds
-  uint64_t bytes_used = 0;      // of those, bytes holding live data
-  // For pools and caches: hits / lookups so far, in [0, 1].
+  uint64_t bytes_mapped = 0;    // bytes in anonymous mappings it holds (not heap)
+  uint64_t bytes_used = 0;      // of heap + mapped, bytes holding live data
+  // For pools and caches: hits / lookups so far, in [0, 1]; nullopt before
+  // the first lookup (charts leave a gap rather than plot 0%).
   std::optional<double> hit_rate;
 };
 

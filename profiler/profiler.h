@@ -38,8 +38,8 @@ namespace ctxmem::profiler {
 
 struct ProfilerOptions {
   std::chrono::nanoseconds interval = std::chrono::milliseconds(100);
-  // Snapshots kept; older ones are overwritten. 1024 snapshots of 600 bytes
-  // (room for 16 sources) is 600 KiB and covers 102 s at the default interval.
+  // Snapshots kept; older ones are overwritten. 1024 snapshots of 728 bytes
+  // (room for 16 sources) is 728 KiB and covers 102 s at the default interval.
   size_t capacity = 1024;
 };
 

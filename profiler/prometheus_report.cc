@@ -68,8 +68,14 @@ std::string PrometheusReport(const Profile& profile) {
     absl::StrAppend(&out, "ctxmem_component_reserved_bytes", label(c), " ",
                     s.components[c].bytes_reserved, "\n");
   }
+  Header(&out, "ctxmem_component_mapped_bytes", "gauge",
+         "Bytes a component holds in anonymous mappings (not heap).");
+  for (int c = 0; c < s.num_components; ++c) {
+    absl::StrAppend(&out, "ctxmem_component_mapped_bytes", label(c), " ",
+                    s.components[c].bytes_mapped, "\n");
+  }
   Header(&out, "ctxmem_component_used_bytes", "gauge",
-         "Bytes of a component's reservation that hold live data.");
+         "Bytes of a component's heap and mapped memory that hold live data.");
   for (int c = 0; c < s.num_components; ++c) {
     absl::StrAppend(&out, "ctxmem_component_used_bytes", label(c), " ",
                     s.components[c].bytes_used, "\n");

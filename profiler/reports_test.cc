@@ -16,7 +16,9 @@
 namespace ctxmem::profiler {
 namespace {
 
-// Two components over three snapshots, the second with a hostile name.
+// Two components over three snapshots, the second with a hostile name and a
+// hit rate. The first also holds mapped memory (as a file cache or an
+// interner's index does), which the tracked heap never sees.
 Profile MakeProfile() {
   Profile profile;
   profile.interval = std::chrono::milliseconds(10);
@@ -31,7 +33,7 @@ Profile MakeProfile() {
     s.process.resident_bytes = 8 << 20;
     s.process.anonymous_bytes = 4 << 20;
     s.num_components = 2;
-    s.components[0] = {.bytes_reserved = 65536u + i, .bytes_used = 1000};
+    s.components[0] = {.bytes_reserved = 65536u + i, .bytes_mapped = 1u << 20, .bytes_used = 1000};
     s.components[1] = {.bytes_reserved = 4096, .bytes_used = 2048, .hit_rate = 0.75};
     profile.snapshots.push_back(s);
   }
@@ -63,7 +65,8 @@ TEST(JsonReportTest, Structure) {
   EXPECT_EQ(Count(json, "{\"time_ms\": "), 3);
   EXPECT_TRUE(absl::StrContains(json, "\"tracked\": {\"live_bytes\": 102000, \"peak_bytes\": 200000"));
   EXPECT_TRUE(absl::StrContains(json, "\"resident_bytes\": 8388608"));
-  EXPECT_TRUE(absl::StrContains(json, "\"reserved_bytes\": 65538, \"used_bytes\": 1000, \"hit_rate\": null"));
+  EXPECT_TRUE(absl::StrContains(
+      json, "\"reserved_bytes\": 65538, \"mapped_bytes\": 1048576, \"used_bytes\": 1000, \"hit_rate\": null"));
   EXPECT_TRUE(absl::StrContains(json, "\"hit_rate\": 0.75"));
   // Balanced brackets outside strings, and no raw control characters.
   int depth = 0;
@@ -105,6 +108,8 @@ TEST(PrometheusReportTest, Lines) {
            "ctxmem_component_reserved_bytes{component=\"arena\"} 65538",
            "ctxmem_component_reserved_bytes{component=\"pool \\\"<b>\\\"\\n\\\\x\"} 4096",
            "ctxmem_component_used_bytes{component=\"arena\"} 1000",
+           "# TYPE ctxmem_component_mapped_bytes gauge",
+           "ctxmem_component_mapped_bytes{component=\"arena\"} 1048576",
            "ctxmem_component_hit_ratio{component=\"pool \\\"<b>\\\"\\n\\\\x\"} 0.75",
            "ctxmem_profiler_samples_total 5",
        }) {
@@ -129,15 +134,27 @@ TEST(HtmlReportTest, SelfContainedChartsPerComponent) {
   const std::string html = HtmlReport(MakeProfile());
   EXPECT_TRUE(absl::StartsWith(html, "<!DOCTYPE html>"));
   EXPECT_TRUE(absl::StrContains(html, "</html>"));
-  EXPECT_EQ(Count(html, "<svg"), 2);
-  EXPECT_EQ(Count(html, "</svg>"), 2);
+  // Process, components, hit rates.
+  EXPECT_EQ(Count(html, "<svg"), 3);
+  EXPECT_EQ(Count(html, "</svg>"), 3);
   EXPECT_EQ(Count(html, "<polyline class=\"component\""), 2);  // one per component
   EXPECT_EQ(Count(html, "<polyline class=\"series\""), 3);     // resident, anonymous, tracked
-  EXPECT_EQ(Count(html, "<polyline"), 5);
-  // Three points per line.
+  EXPECT_EQ(Count(html, "<polyline class=\"hit-rate\""), 1);   // only the pool has one
+  EXPECT_EQ(Count(html, "<polyline"), 6);
+  // Three points per line; a component's line is heap + mapped: 65536 +
+  // 1 MiB on a 2 MiB axis, just above the middle of the plot.
   const size_t at = html.find("<polyline class=\"component\"");
   const std::string points = html.substr(at, html.find("\"/>", at) - at);
   EXPECT_EQ(Count(points, ","), 3) << points;
+  EXPECT_TRUE(absl::StrContains(html, "arena: 1.06 MiB at the end")) << html;
+  // The hit rate is charted on a 0..100% axis, and the table splits heap,
+  // mapped and used.
+  EXPECT_TRUE(absl::StrContains(html, "Hit rate per pool and cache"));
+  EXPECT_TRUE(absl::StrContains(html, ">100%</text>"));
+  EXPECT_TRUE(absl::StrContains(html, "75.0% at the end, lowest 75.0%"));
+  EXPECT_TRUE(absl::StrContains(
+      html, "<tr><td>arena</td><td>64.0 KiB</td><td>1.00 MiB</td><td>1000 B</td><td>-</td></tr>"))
+      << html;
   // Nothing fetched from anywhere.
   EXPECT_FALSE(absl::StrContains(html, "http"));
   EXPECT_FALSE(absl::StrContains(html, "<script"));
@@ -155,6 +172,20 @@ TEST(HtmlReportTest, SelfContainedChartsPerComponent) {
   }
 }
 
+// A hit rate the component did not report yet (before its first lookup) is
+// a gap in its line, not a 0% point, and does not count as the lowest.
+TEST(HtmlReportTest, MissingHitRateIsAGap) {
+  Profile profile = MakeProfile();
+  profile.snapshots[0].components[1].hit_rate.reset();
+  profile.snapshots[2].components[1].hit_rate = 0.5;
+  const std::string html = HtmlReport(profile);
+  const size_t at = html.find("<polyline class=\"hit-rate\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string points = html.substr(at, html.find("\"/>", at) - at);
+  EXPECT_EQ(Count(points, ","), 2) << points;
+  EXPECT_TRUE(absl::StrContains(html, "50.0% at the end, lowest 50.0%")) << html;
+}
+
 TEST(HtmlReportTest, EmptyProfileStillRenders) {
   const std::string html = HtmlReport(Profile{});
   EXPECT_TRUE(absl::StrContains(html, "nothing to chart"));
@@ -167,12 +198,21 @@ TEST(LeakReportTest, AttributesLiveBytes) {
   ASSERT_EQ(summary.components.size(), 2u);
   EXPECT_EQ(summary.components[0].name, "arena");
   EXPECT_EQ(summary.components[0].reserved_bytes, 65538u);
+  EXPECT_EQ(summary.components[0].mapped_bytes, 1u << 20);
+  // Heap against heap: the mapped MiB is listed, not subtracted (it would
+  // make the figure negative: 102000 - 65538 - 4096 - 1048576).
   EXPECT_EQ(summary.attributed_bytes, 65538u + 4096u);
+  EXPECT_EQ(summary.mapped_bytes, 1u << 20);
   EXPECT_EQ(summary.unattributed_bytes, 102000 - 65538 - 4096);
+  EXPECT_GT(summary.unattributed_bytes, 0);
   const std::string text = LeakReport(MakeProfile());
   EXPECT_TRUE(absl::StrContains(text, "tracked heap live: 102000 bytes\n")) << text;
-  EXPECT_TRUE(absl::StrContains(text, "component arena: 65538 bytes reserved, 1000 bytes used\n"));
-  EXPECT_TRUE(absl::StrContains(text, "not attributed to any component: 32366 bytes\n")) << text;
+  EXPECT_TRUE(absl::StrContains(
+      text, "component arena: 65538 heap bytes, 1048576 mapped bytes, 1000 bytes used\n"));
+  EXPECT_TRUE(absl::StrContains(text, "heap attributed to components: 69634 bytes\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "\nnot attributed to any component: 32366 bytes\n")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "mapped by components (not heap, not tracked): 1048576 bytes\n"))
+      << text;
   EXPECT_TRUE(absl::StrContains(LeakReport(Profile{}), "no snapshot taken"));
 }
 

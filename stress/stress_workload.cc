@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -56,6 +57,13 @@ struct Block {
   unsigned char fill;
 };
 
+// A worker's request arena, as the profiler sees it: published after each
+// request (the arena itself belongs to the worker thread).
+struct alignas(64) ArenaFigures {
+  std::atomic<uint64_t> reserved{0};
+  std::atomic<uint64_t> used{0};
+};
+
 struct ThreadResult {
   uint64_t allocations = 0;
   uint64_t requests = 0;
@@ -72,8 +80,9 @@ struct ThreadResult {
 
 class Worker {
  public:
-  Worker(uint64_t budget, uint32_t seed, MessagePool& messages, pool::BufferPool& buffers)
-      : budget_(budget), rng_(seed), messages_(messages), buffers_(buffers) {}
+  Worker(uint64_t budget, uint32_t seed, MessagePool& messages, pool::BufferPool& buffers,
+         ArenaFigures& figures)
+      : budget_(budget), rng_(seed), messages_(messages), buffers_(buffers), figures_(figures) {}
 
   ThreadResult Run() {
     arena::BumpArena& arena = arena::ThreadArena();
@@ -145,6 +154,9 @@ class Worker {
     UseHandles();
     Check(outer);
     result_.peak_used = std::max<uint64_t>(result_.peak_used, arena.used_bytes());
+    // Still inside the request's scope: what the request holds at its end.
+    figures_.reserved.store(arena.reserved_bytes(), std::memory_order_relaxed);
+    figures_.used.store(arena.used_bytes(), std::memory_order_relaxed);
   }
 
   void UseMessagePool() {
@@ -206,6 +218,7 @@ class Worker {
   std::mt19937 rng_;
   MessagePool& messages_;
   pool::BufferPool& buffers_;
+  ArenaFigures& figures_;
   ThreadResult result_;
   std::vector<Block> outer_blocks_;
   std::vector<Block> inner_blocks_;
@@ -219,10 +232,57 @@ class Worker {
 
 }  // namespace
 
-StressReport RunStress(const StressOptions& options) {
-  const int threads = std::max(1, options.threads);
-  MessagePool messages(pool::ObjectPoolOptions{.max_idle = 64});
+struct StressWorkload::State {
+  explicit State(const StressOptions& o)
+      : options(o),
+        threads(std::max(1, o.threads)),
+        messages(pool::ObjectPoolOptions{.max_idle = 64}),
+        figures(std::make_unique<ArenaFigures[]>(threads)) {}
+
+  const StressOptions options;
+  const int threads;
+  MessagePool messages;
   pool::BufferPool buffers;
+  std::unique_ptr<ArenaFigures[]> figures;  // one per worker
+};
+
+StressWorkload::StressWorkload(const StressOptions& options)
+    : state_(std::make_unique<State>(options)) {}
+
+StressWorkload::~StressWorkload() = default;
+
+absl::Status StressWorkload::RegisterSources(profiler::Profiler& profiler) {
+  State* state = state_.get();
+  absl::Status status = profiler.AddSource({"stress.arenas", [state] {
+    profiler::ComponentSample sample;
+    for (int t = 0; t < state->threads; ++t) {
+      sample.bytes_reserved += state->figures[t].reserved.load(std::memory_order_relaxed);
+      sample.bytes_used += state->figures[t].used.load(std::memory_order_relaxed);
+    }
+    return sample;
+  }});
+  // A hit rate only once there was an acquire.
+  status.Update(profiler.AddSource({"stress.object_pool", [state] {
+    const pool::ObjectPoolStats stats = state->messages.stats();
+    profiler::ComponentSample sample;
+    sample.bytes_reserved = state->messages.idle() * sizeof(Message);
+    if (stats.acquires() > 0) sample.hit_rate = stats.hit_rate();
+    return sample;
+  }}));
+  status.Update(profiler.AddSource({"stress.buffer_pool", [state] {
+    const pool::BufferPoolStats stats = state->buffers.stats();
+    profiler::ComponentSample sample;
+    sample.bytes_reserved = stats.idle_bytes;
+    if (stats.acquires() > 0) sample.hit_rate = stats.hit_rate();
+    return sample;
+  }}));
+  return status;
+}
+
+StressReport StressWorkload::Run() {
+  State& state = *state_;
+  const StressOptions& options = state.options;
+  const int threads = state.threads;
   std::vector<ThreadResult> results(threads);
   std::vector<uint64_t> leaked_notes(threads);
   const auto start = std::chrono::steady_clock::now();
@@ -231,7 +291,8 @@ StressReport RunStress(const StressOptions& options) {
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {
         Worker worker(options.allocations / threads + (t < int(options.allocations % threads)),
-                      options.seed * 7919 + uint32_t(t), messages, buffers);
+                      options.seed * 7919 + uint32_t(t), state.messages, state.buffers,
+                      state.figures[t]);
         results[t] = worker.Run();
         leaked_notes[t] = worker.notes_made() - worker.notes_destroyed();
       });
@@ -239,6 +300,11 @@ StressReport RunStress(const StressOptions& options) {
     for (auto& w : workers) w.join();
   }
   const auto end = std::chrono::steady_clock::now();
+  // The workers' arenas went with their threads.
+  for (int t = 0; t < threads; ++t) {
+    state.figures[t].reserved.store(0, std::memory_order_relaxed);
+    state.figures[t].used.store(0, std::memory_order_relaxed);
+  }
 
   StressReport report;
   report.threads = threads;
@@ -257,10 +323,12 @@ StressReport RunStress(const StressOptions& options) {
     report.handle_inserts += r.handle_inserts;
     report.stale_handle_checks += r.stale_checks;
   }
-  report.object_pool = messages.stats();
-  report.object_pool_idle = messages.idle();
-  report.buffer_pool = buffers.stats();
+  report.object_pool = state.messages.stats();
+  report.object_pool_idle = state.messages.idle();
+  report.buffer_pool = state.buffers.stats();
   return report;
 }
+
+StressReport RunStress(const StressOptions& options) { return StressWorkload(options).Run(); }
 
 }  // namespace ctxmem::stress
