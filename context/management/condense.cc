@@ -431,6 +431,19 @@ SummarizeOutcome ApplySummary(History& messages, const SummarizerReply& reply,
   return outcome;
 }
 
+SummarizeOptions AutomaticSummarizeOptions(const ManageOptions& options) {
+  SummarizeOptions summarize;
+  summarize.system_prompt = options.system_prompt;
+  summarize.custom_condensing_prompt = options.custom_condensing_prompt;
+  summarize.environment_details = options.environment_details;
+  summarize.is_automatic_trigger = true;
+  summarize.model_supports_images = options.model_supports_images;
+  summarize.summarizer = options.summarizer;
+  summarize.ids = options.ids;
+  summarize.now_ms = options.now_ms;
+  return summarize;
+}
+
 SummarizeOutcome SummarizeConversation(History& messages, const SummarizeOptions& options) {
   if (std::optional<std::string> error = CondensePrecondition(messages)) {
     SummarizeOutcome outcome;

@@ -52,6 +52,10 @@ struct SummarizeOptions {
   std::function<double()> now_ms;
 };
 
+// The options manageContext passes when it condenses on its own (both
+// policies): ManageOptions' prompt, model and summarizer fields, automatic.
+SummarizeOptions AutomaticSummarizeOptions(const ManageOptions& options);
+
 struct SummarizeOutcome {
   std::optional<std::string> error;  // an error key (manage_types.h)
   std::string error_details;

@@ -143,14 +143,7 @@ absl::StatusOr<ManageResult> LegacyManageContext(History& messages, const Manage
     const double percent = 100 * prev / options.context_window;
     if (percent >= EffectiveCondenseThreshold(options) || prev > result.allowed_tokens) {
       result.condense_triggered = true;
-      SummarizeOptions summarize;
-      summarize.system_prompt = options.system_prompt;
-      summarize.custom_condensing_prompt = options.custom_condensing_prompt;
-      summarize.is_automatic_trigger = true;
-      summarize.model_supports_images = options.model_supports_images;
-      summarize.summarizer = options.summarizer;
-      summarize.ids = options.ids;
-      summarize.now_ms = options.now_ms;
+      const SummarizeOptions summarize = AutomaticSummarizeOptions(options);
       SummarizeOutcome outcome = LegacySummarizeConversation(messages, summarize, prev);
       result.cost = outcome.cost;
       if (!outcome.error) {
