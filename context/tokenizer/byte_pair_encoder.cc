@@ -17,6 +17,8 @@ struct Scratch {
   std::vector<uint32_t> starts;
   std::vector<uint32_t> ranks;
   std::vector<uint64_t> reachable;  // bitfield over piece positions
+  std::vector<uint8_t> lengths;     // of the tokens the backtracking encoder holds
+  std::vector<internal::ImageView::PrefixToken> prefixes;
   std::vector<uint32_t> tokens;
 };
 
@@ -215,6 +217,7 @@ bool BytePairEncoder::ReplayMerges(uint32_t left, uint32_t right) const {
 
 void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
                                            std::vector<uint32_t>& out) const {
+  using PrefixToken = internal::ImageView::PrefixToken;
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   Scratch& scratch = ThreadScratch();
@@ -223,40 +226,52 @@ void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
   std::vector<uint64_t>& reachable = scratch.reachable;
   reachable.assign(n / 64 + 1, ~uint64_t{0});
   auto is_reachable = [&](size_t p) { return (reachable[p / 64] >> (p % 64)) & 1; };
+  std::vector<uint8_t>& lengths = scratch.lengths;
+  lengths.clear();
+  // The tokens that prefix the rest of the piece at pos, shortest first, from
+  // one trie walk; candidates [0, count) are still untried.
+  std::vector<PrefixToken>& prefixes = scratch.prefixes;
+  prefixes.resize(image_.max_token_length());
+  PrefixToken* const candidates = prefixes.data();
 
   const size_t first = out.size();
   size_t pos = 0;
-  uint32_t next = image_.LongestPrefix(bytes, n);
-  while (next != kNoToken) {
-    uint32_t token = next;
-    const uint32_t last = out.size() > first ? out.back() : kNoToken;
-    while (true) {
-      const size_t end = pos + image_.TokenLength(token);
-      if (is_reachable(end) && (last == kNoToken || IsValidPair(last, token))) {
-        out.push_back(token);
-        pos = end;
-        next = pos < n ? image_.LongestPrefix(bytes + pos, n - pos) : kNoToken;
-        break;
-      }
-      if (const uint32_t shorter = image_.NextPrefix(token); shorter != kNoToken) {
-        token = shorter;
-        continue;
-      }
-      if (last == kNoToken) {
-        // Unreachable for a consistent vocabulary (every byte is a token and
-        // single bytes always pair); if a rank file ever breaks that, fall
-        // back to the merge loop rather than guess.
-        out.resize(first);
-        EncodeByMergeLoop(piece, out);
-        return;
-      }
-      // Nothing fits at pos: give up the previous token and try it shorter.
-      reachable[pos / 64] &= ~(uint64_t{1} << (pos % 64));
-      out.pop_back();
-      pos -= image_.TokenLength(last);
-      next = last;
+  size_t count = image_.PrefixTokens(bytes, n, candidates);
+  while (pos < n) {
+    const uint32_t last = lengths.empty() ? kNoToken : out.back();
+    bool kept = false;
+    while (count > 0) {
+      const PrefixToken candidate = candidates[--count];
+      const size_t end = pos + candidate.length;
+      if (!is_reachable(end)) continue;
+      const uint32_t token = image_.TokenId(candidate);
+      if (last != kNoToken && !IsValidPair(last, token)) continue;
+      out.push_back(token);
+      lengths.push_back(static_cast<uint8_t>(candidate.length));
+      pos = end;
+      kept = true;
       break;
     }
+    if (kept) {
+      count = image_.PrefixTokens(bytes + pos, n - pos, candidates);
+      continue;
+    }
+    if (lengths.empty()) {
+      // Unreachable for a consistent vocabulary (every byte is a token and
+      // single bytes always pair); if a rank file ever breaks that, fall
+      // back to the merge loop rather than guess.
+      out.resize(first);
+      EncodeByMergeLoop(piece, out);
+      return;
+    }
+    // Nothing fits at pos: give up the previous token and try the tokens
+    // that are shorter prefixes of its bytes (one walk over them).
+    reachable[pos / 64] &= ~(uint64_t{1} << (pos % 64));
+    const size_t length = lengths.back();
+    lengths.pop_back();
+    out.pop_back();
+    pos -= length;
+    count = image_.PrefixTokens(bytes + pos, length - 1, candidates);
   }
 }
 

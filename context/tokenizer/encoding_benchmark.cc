@@ -207,6 +207,19 @@ int main(int argc, char** argv) {
     std::printf("%zu tokens, %zu bytes\n", tokens, corpus.realistic_bytes);
     return 0;
   }
+  if (const char* id = std::getenv("CTXMEM_TOKENIZER_DOCUMENT_ONCE"); id != nullptr) {
+    // One pass over the adversarial document with that id, likewise for
+    // callgrind: the long-piece path's instruction count on its own.
+    const Encoding& encoding = Encoding::Get(EncodingName::kO200kBase);
+    for (size_t i = 0; i < corpus.adversarial.size(); ++i) {
+      if (corpus.adversarial_ids[i] != id) continue;
+      std::printf("%zu tokens, %zu bytes\n", encoding.CountValidUtf8(corpus.adversarial[i]),
+                  corpus.adversarial[i].size());
+      return 0;
+    }
+    std::fprintf(stderr, "no adversarial document %s\n", id);
+    return 2;
+  }
   for (EncodingName name : {EncodingName::kO200kBase, EncodingName::kCl100kBase}) {
     const auto before = ctxmem::profiler::ReadProcessMemory();
     const auto start = std::chrono::steady_clock::now();

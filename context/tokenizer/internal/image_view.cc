@@ -9,14 +9,14 @@ namespace ctxmem::context::tokenizer::internal {
 namespace {
 
 bool SectionFits(uint64_t offset, uint64_t bytes, uint64_t size) {
-  return offset % 8 == 0 && offset <= size && bytes <= size - offset;
+  return offset % 64 == 0 && offset <= size && bytes <= size - offset;
 }
 
 }  // namespace
 
 absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   if (data == nullptr || size < sizeof(ImageHeader) ||
-      reinterpret_cast<uintptr_t>(data) % alignof(uint64_t) != 0) {
+      reinterpret_cast<uintptr_t>(data) % 64 != 0) {
     return absl::DataLossError("encoding image is missing, truncated or misaligned");
   }
   const auto* header = static_cast<const ImageHeader*>(data);
@@ -31,11 +31,13 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
       !SectionFits(header->offsets_offset, (n + 1) * 4, size) ||
       !SectionFits(header->bytes_offset, header->token_bytes_size, size) ||
       !SectionFits(header->hash_offset, (uint64_t{1} << header->hash_bits) * 4, size) ||
-      !SectionFits(header->split_offset, n * 8, size) ||
-      !SectionFits(header->next_prefix_offset, n * 4, size) ||
+      !SectionFits(header->split_offset, SplitEntryByte(static_cast<uint32_t>(n)) + 16, size) ||
       !SectionFits(header->trie_offset, uint64_t{header->trie_slots} * 4, size) ||
       header->pair_bits < 1 || header->pair_bits > 31 ||
-      !SectionFits(header->pair_offset, (uint64_t{1} << header->pair_bits) * 4, size)) {
+      !SectionFits(header->pair_offset, (uint64_t{1} << header->pair_bits) * 4, size) ||
+      header->pair_filter_words_log2 > kMaxPairFilterWordsLog2 ||
+      !SectionFits(header->pair_filter_offset, (uint64_t{8} << header->pair_filter_words_log2),
+                   size)) {
     return absl::DataLossError(absl::StrCat("encoding image header is inconsistent (", n,
                                             " tokens, ", size, " bytes)"));
   }
@@ -46,12 +48,13 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   view.bytes_ = base + header->bytes_offset;
   view.hash_ = reinterpret_cast<const uint32_t*>(base + header->hash_offset);
   view.hash_mask_ = (1u << header->hash_bits) - 1;
-  view.split_ = reinterpret_cast<const uint32_t*>(base + header->split_offset);
-  view.next_prefix_ = reinterpret_cast<const uint32_t*>(base + header->next_prefix_offset);
+  view.split_ = base + header->split_offset;
   view.trie_ = reinterpret_cast<const uint32_t*>(base + header->trie_offset);
   view.pairs_ = reinterpret_cast<const uint32_t*>(base + header->pair_offset);
   view.pair_mask_ = (1u << header->pair_bits) - 1;
   view.trie_slots_ = header->trie_slots;
+  view.pair_filter_ = reinterpret_cast<const uint64_t*>(base + header->pair_filter_offset);
+  view.pair_filter_words_log2_ = header->pair_filter_words_log2;
   // Only the header and the ends of the offsets are checked: the image comes
   // from this build (compiled from a rank file whose sha256 the build pinned),
   // not from user input, and walking every table here would fault all of its

@@ -52,53 +52,91 @@ class ImageView {
     return Find(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
   }
 
-  // The longest token that is a prefix of [data, data + size); size > 0.
-  // Every single byte is a token, so there always is one.
-  uint32_t LongestPrefix(const unsigned char* data, size_t size) const {
+  // A token that is a prefix of the text a trie walk started at: its length
+  // and its trie slot (TokenId() reads its id from there).
+  struct PrefixToken {
+    uint32_t length;
+    uint32_t slot;
+  };
+
+  // Writes every token that is a prefix of [data, data + size) to `out`,
+  // shortest first, and returns how many; `out` must have room for
+  // max_token_length() entries. One walk down the trie; every single byte is
+  // a token, so for size > 0 there always is one.
+  size_t PrefixTokens(const unsigned char* data, size_t size, PrefixToken* out) const {
+    size_t count = 0;
     uint32_t base = TrieSlot::Base(trie_[0]);
-    size_t best = 0;
     for (size_t i = 0; i < size; ++i) {
       const uint32_t next = base + data[i];
       if (next >= trie_slots_) break;
       const uint32_t slot = trie_[next];
-      if (!TrieSlot::Used(slot) || TrieSlot::Label(slot) != data[i]) break;
-      if (TrieSlot::Token(slot)) best = i + 1;
+      if (!TrieSlot::IsChild(slot, data[i])) break;
+      const uint32_t kind = TrieSlot::Kind(slot);
+      if (kind != TrieSlot::kBranch) out[count++] = {static_cast<uint32_t>(i + 1), slot};
+      if (kind == TrieSlot::kLeaf) break;
       base = TrieSlot::Base(slot);
     }
-    return best == 0 ? kNoToken : Find(data, best);
+    return count;
+  }
+  uint32_t TokenId(PrefixToken token) const {
+    const uint32_t base = TrieSlot::Base(token.slot);
+    return TrieSlot::Kind(token.slot) == TrieSlot::kLeaf ? base
+                                                        : trie_[base + TrieSlot::kIdOffset];
   }
 
-  uint32_t NextPrefix(uint32_t id) const { return next_prefix_[id]; }
-  uint32_t SplitLeft(uint32_t id) const { return split_[2 * id]; }
-  uint32_t SplitRight(uint32_t id) const { return split_[2 * id + 1]; }
+  // The longest token that is a prefix of [data, data + size), or kNoToken
+  // for size 0.
+  uint32_t LongestPrefix(const unsigned char* data, size_t size) const {
+    PrefixToken tokens[256];
+    const size_t count = PrefixTokens(data, size, tokens);
+    return count == 0 ? kNoToken : TokenId(tokens[count - 1]);
+  }
+
+  // The two tokens BPE merged to make `id`; (id, id) if none did.
+  uint32_t SplitLeft(uint32_t id) const { return SplitEntry(id) & kIdMask; }
+  uint32_t SplitRight(uint32_t id) const {
+    return static_cast<uint32_t>(SplitEntry(id) >> kIdBits) & kIdMask;
+  }
 
   // The token BPE makes by merging `left` and `right` directly, or kNoToken.
   uint32_t PairLookup(uint32_t left, uint32_t right) const {
     const uint64_t hash = MixTokenHash(PairKey(left, right));
+    const uint64_t bits = PairFilterBits(hash);
+    if ((pair_filter_[PairFilterWord(hash, pair_filter_words_log2_)] & bits) != bits) {
+      return kNoToken;
+    }
+    const uint64_t want = left | (uint64_t{right} << kIdBits);
     const uint32_t tag = SlotTag(hash);
     for (uint32_t i = static_cast<uint32_t>(hash) & pair_mask_;; i = (i + 1) & pair_mask_) {
       const uint32_t slot = pairs_[i];
       if (slot == kEmptySlot) return kNoToken;
       if ((slot >> kIdBits) != tag) continue;
       const uint32_t merged = slot & kIdMask;
-      if (split_[2 * merged] == left && split_[2 * merged + 1] == right) return merged;
+      if (SplitEntry(merged) == want) return merged;
     }
   }
 
  private:
   ImageView() = default;
 
+  uint64_t SplitEntry(uint32_t id) const {
+    uint64_t word;
+    std::memcpy(&word, split_ + SplitEntryByte(id), sizeof(word));
+    return (word >> SplitEntryShift(id)) & ((uint64_t{1} << kSplitBits) - 1);
+  }
+
   const ImageHeader* header_ = nullptr;
   const uint32_t* offsets_ = nullptr;
   const unsigned char* bytes_ = nullptr;
   const uint32_t* hash_ = nullptr;
   uint32_t hash_mask_ = 0;
-  const uint32_t* split_ = nullptr;
-  const uint32_t* next_prefix_ = nullptr;
+  const unsigned char* split_ = nullptr;
   const uint32_t* trie_ = nullptr;
   uint32_t trie_slots_ = 0;
   const uint32_t* pairs_ = nullptr;
   uint32_t pair_mask_ = 0;
+  const uint64_t* pair_filter_ = nullptr;
+  uint32_t pair_filter_words_log2_ = 0;
 };
 
 }  // namespace ctxmem::context::tokenizer::internal

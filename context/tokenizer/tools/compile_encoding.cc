@@ -7,8 +7,8 @@
 // encoder of long pieces needs: for every token, the pair of tokens BPE merges
 // to make it (following the published construction of GitHub's `bpe` crate:
 // the first prefix/suffix split, longest prefix first, that is itself a valid
-// BPE pair), the longest token that is a proper prefix of it, and a
-// double-array trie for longest-prefix matches.
+// BPE pair), a table from those pairs back to the token, and a double-array
+// trie that holds the token ids, for longest-prefix matches.
 
 #include <algorithm>
 #include <cstdint>
@@ -100,10 +100,25 @@ class ImageBuilder {
     BuildSplits();
     BuildPairTable();
     if (auto status = BuildTrie(); !status.ok()) return status;
+    if (auto status = CheckTrie(); !status.ok()) return status;
     return Serialize();
   }
 
  private:
+  // Inserts `id` into an open-addressing table of 1 << bits slots.
+  static void Insert(std::vector<uint32_t>& table, uint32_t bits, uint64_t hash, uint32_t id) {
+    const uint32_t mask = (1u << bits) - 1;
+    uint32_t i = static_cast<uint32_t>(hash) & mask;
+    while (table[i] != kEmptySlot) i = (i + 1) & mask;
+    table[i] = (SlotTag(hash) << kIdBits) | id;
+  }
+  // Slots for `keys` entries at a load of at most 0.8.
+  static uint32_t TableBits(size_t keys) {
+    uint32_t bits = 4;
+    while ((size_t{1} << bits) * 4 < keys * 5) ++bits;
+    return bits;
+  }
+
   uint32_t Find(std::string_view bytes) const {
     const uint64_t hash = HashTokenBytes(bytes.data(), bytes.size());
     const uint32_t mask = (1u << hash_bits_) - 1;
@@ -116,16 +131,10 @@ class ImageBuilder {
   }
 
   void BuildHashTable() {
-    hash_bits_ = 4;
-    while ((size_t{1} << hash_bits_) * 4 < tokens_.size() * 5) ++hash_bits_;  // load <= 0.8
+    hash_bits_ = TableBits(tokens_.size());
     hash_.assign(size_t{1} << hash_bits_, kEmptySlot);
-    const uint32_t mask = (1u << hash_bits_) - 1;
     for (uint32_t id = 0; id < tokens_.size(); ++id) {
-      const uint64_t hash = HashTokenBytes(tokens_[id].data(), tokens_[id].size());
-      const uint32_t tag = SlotTag(hash);
-      uint32_t i = static_cast<uint32_t>(hash) & mask;
-      while (hash_[i] != kEmptySlot) i = (i + 1) & mask;
-      hash_[i] = (tag << kIdBits) | id;
+      Insert(hash_, hash_bits_, HashTokenBytes(tokens_[id].data(), tokens_[id].size()), id);
     }
   }
 
@@ -143,6 +152,8 @@ class ImageBuilder {
     return absl::OkStatus();
   }
 
+  // The longest token that is a proper prefix of each token: the order in
+  // which BuildSplits tries splits (at run time the trie walk yields it).
   void BuildNextPrefix() {
     next_prefix_.assign(tokens_.size(), kNoToken);
     for (uint32_t id = 0; id < tokens_.size(); ++id) {
@@ -221,7 +232,6 @@ class ImageBuilder {
       uint32_t depth;
       uint8_t label;
     };
-    constexpr uint32_t kLeafBase = TrieSlot::kBaseMask;
     std::vector<uint8_t> used_slot(1, 1);  // the root is slot 0
     std::vector<uint8_t> used_base(1, 1);  // base 0 would let byte 0 reach the root
     trie_.assign(1, 0);
@@ -229,15 +239,17 @@ class ImageBuilder {
 
     std::deque<Node> queue;
     queue.push_back({0, 0, static_cast<uint32_t>(sorted.size()), 0, 0});
-    std::vector<uint8_t> labels;
+    // The slots a node's base must leave free, relative to it: its children's
+    // labels, then TrieSlot::kIdOffset if the node is a token with children.
+    std::vector<uint32_t> labels;
     std::vector<std::pair<uint32_t, uint32_t>> child_ranges;
     while (!queue.empty()) {
       const Node node = queue.front();
       queue.pop_front();
-      bool is_token = false;
+      uint32_t token = kNoToken;
       uint32_t lo = node.lo;
       if (node.depth > 0 && tokens_[sorted[lo]].size() == node.depth) {
-        is_token = true;
+        token = sorted[lo];
         ++lo;
       }
       labels.clear();
@@ -250,55 +262,89 @@ class ImageBuilder {
         child_ranges.emplace_back(i, j);
         i = j;
       }
-      uint32_t base = kLeafBase;
-      if (!labels.empty()) {
-        // First fit among the lowest holes (bounded, so a hole that fits no one
-        // costs little), else right after the last used slot.
-        int tried = 0;
-        for (auto it = holes.begin(); it != holes.end() && tried < 512; ++it, ++tried) {
-          if (*it < labels[0]) continue;
-          const uint32_t b = *it - labels[0];
-          if (b == 0 || (b < used_base.size() && used_base[b])) continue;
-          bool fits = true;
-          for (uint8_t c : labels) {
-            const uint32_t s = b + c;
-            if (s < used_slot.size() && used_slot[s]) {
-              fits = false;
-              break;
-            }
-          }
-          if (fits) {
-            base = b;
+      if (labels.empty()) {
+        if (token == kNoToken) return absl::InternalError("a trie leaf that is no token");
+        trie_[node.slot] = TrieSlot::Make(TrieSlot::kLeaf, node.label, token);
+        continue;
+      }
+      const size_t children = labels.size();
+      if (token != kNoToken) labels.push_back(TrieSlot::kIdOffset);
+      // First fit among the lowest holes (bounded, so a hole that fits no one
+      // costs little), else right after the last used slot.
+      uint32_t base = 0;
+      int tried = 0;
+      for (auto it = holes.begin(); it != holes.end() && tried < 512; ++it, ++tried) {
+        if (*it < labels[0]) continue;
+        const uint32_t b = *it - labels[0];
+        if (b == 0 || (b < used_base.size() && used_base[b])) continue;
+        bool fits = true;
+        for (uint32_t c : labels) {
+          const uint32_t s = b + c;
+          if (s < used_slot.size() && used_slot[s]) {
+            fits = false;
             break;
           }
         }
-        if (base == kLeafBase) {
-          const uint32_t end = static_cast<uint32_t>(used_slot.size());
-          uint32_t b = end > labels[0] ? end - labels[0] : 1;
-          if (b == 0) b = 1;
-          while (b < used_base.size() && used_base[b]) ++b;
+        if (fits) {
           base = b;
-        }
-        if (base >= kLeafBase) return absl::ResourceExhaustedError("trie too large");
-        if (used_base.size() <= base) used_base.resize(base + 1, 0);
-        used_base[base] = 1;
-        const uint32_t needed = base + labels.back() + 1;
-        for (uint32_t s = static_cast<uint32_t>(used_slot.size()); s < needed; ++s) {
-          holes.insert(s);
-        }
-        if (used_slot.size() < needed) {
-          used_slot.resize(needed, 0);
-          trie_.resize(needed, 0);
-        }
-        for (size_t k = 0; k < labels.size(); ++k) {
-          const uint32_t s = base + labels[k];
-          used_slot[s] = 1;
-          holes.erase(s);
-          queue.push_back({s, child_ranges[k].first, child_ranges[k].second, node.depth + 1,
-                           labels[k]});
+          break;
         }
       }
-      trie_[node.slot] = TrieSlot::Make(node.label, base, is_token);
+      if (base == 0) {
+        const uint32_t end = static_cast<uint32_t>(used_slot.size());
+        uint32_t b = end > labels[0] ? end - labels[0] : 1;
+        if (b == 0) b = 1;
+        while (b < used_base.size() && used_base[b]) ++b;
+        base = b;
+      }
+      if (base + labels.back() >= TrieSlot::kBaseMask) {
+        return absl::ResourceExhaustedError("trie too large");
+      }
+      if (used_base.size() <= base) used_base.resize(base + 1, 0);
+      used_base[base] = 1;
+      const uint32_t needed = base + labels.back() + 1;
+      for (uint32_t s = static_cast<uint32_t>(used_slot.size()); s < needed; ++s) {
+        holes.insert(s);
+      }
+      if (used_slot.size() < needed) {
+        used_slot.resize(needed, 0);
+        trie_.resize(needed, 0);
+      }
+      for (uint32_t c : labels) {
+        used_slot[base + c] = 1;
+        holes.erase(base + c);
+      }
+      for (size_t k = 0; k < children; ++k) {
+        queue.push_back({base + labels[k], child_ranges[k].first, child_ranges[k].second,
+                         node.depth + 1, static_cast<uint8_t>(labels[k])});
+      }
+      if (token != kNoToken) trie_[base + TrieSlot::kIdOffset] = token;  // kind 0
+      trie_[node.slot] = TrieSlot::Make(
+          token != kNoToken ? TrieSlot::kBranchToken : TrieSlot::kBranch, node.label, base);
+    }
+    return absl::OkStatus();
+  }
+
+  // Every token's walk must end on a node that names it, as ImageView reads it.
+  absl::Status CheckTrie() const {
+    for (uint32_t id = 0; id < tokens_.size(); ++id) {
+      uint32_t slot = trie_[0];
+      for (unsigned char c : tokens_[id]) {
+        const uint32_t next = TrieSlot::Base(slot) + c;
+        if (TrieSlot::Kind(slot) == TrieSlot::kLeaf || next >= trie_.size() ||
+            !TrieSlot::IsChild(trie_[next], c)) {
+          return absl::InternalError(absl::StrCat("token ", id, " is not in the trie"));
+        }
+        slot = trie_[next];
+      }
+      const uint32_t kind = TrieSlot::Kind(slot);
+      const uint32_t found = kind == TrieSlot::kLeaf ? TrieSlot::Base(slot)
+                             : kind == TrieSlot::kBranchToken
+                                 ? trie_[TrieSlot::Base(slot) + TrieSlot::kIdOffset]
+                                 : kNoToken;
+      if (found != id) {
+        return absl::InternalError(absl::StrCat("the trie names token ", id, " ", found));
+      }
     }
     return absl::OkStatus();
   }
@@ -314,16 +360,23 @@ class ImageBuilder {
   }
 
   void BuildPairTable() {
-    pair_bits_ = 4;
-    while ((size_t{1} << pair_bits_) * 4 < pair_.size() * 5) ++pair_bits_;  // load <= 0.8
+    pair_bits_ = TableBits(pair_.size());
     pair_table_.assign(size_t{1} << pair_bits_, kEmptySlot);
-    const uint32_t mask = (1u << pair_bits_) - 1;
     for (uint32_t id = 0; id < split_.size(); ++id) {
       if (split_[id].first == id) continue;
-      const uint64_t hash = MixTokenHash(PairKey(split_[id].first, split_[id].second));
-      uint32_t i = static_cast<uint32_t>(hash) & mask;
-      while (pair_table_[i] != kEmptySlot) i = (i + 1) & mask;
-      pair_table_[i] = (SlotTag(hash) << kIdBits) | id;
+      Insert(pair_table_, pair_bits_,
+                   MixTokenHash(PairKey(split_[id].first, split_[id].second)), id);
+    }
+    // About 10 bits a pair (3 bits set in one word): ~1% false positives.
+    pair_filter_words_log2_ = 1;
+    while ((size_t{64} << pair_filter_words_log2_) < pair_.size() * 10 &&
+           pair_filter_words_log2_ < kMaxPairFilterWordsLog2) {
+      ++pair_filter_words_log2_;
+    }
+    pair_filter_.assign(size_t{1} << pair_filter_words_log2_, 0);
+    for (const auto& [key, merged] : pair_) {
+      const uint64_t hash = MixTokenHash(key);
+      pair_filter_[PairFilterWord(hash, pair_filter_words_log2_)] |= PairFilterBits(hash);
     }
   }
 
@@ -347,22 +400,26 @@ class ImageBuilder {
     }
     offsets.push_back(static_cast<uint32_t>(bytes.size()));
     header.token_bytes_size = static_cast<uint32_t>(bytes.size());
-    std::vector<uint32_t> split_flat;
-    split_flat.reserve(split_.size() * 2);
-    for (const auto& [left, right] : split_) {
-      split_flat.push_back(left);
-      split_flat.push_back(right);
+    // 36 bits a token, and 16 bytes of padding: the reader loads 8 bytes.
+    std::vector<char> split_packed(SplitEntryByte(static_cast<uint32_t>(split_.size())) + 16, 0);
+    for (uint32_t id = 0; id < split_.size(); ++id) {
+      const uint64_t entry = split_[id].first | (uint64_t{split_[id].second} << kIdBits);
+      uint64_t word;
+      std::memcpy(&word, split_packed.data() + SplitEntryByte(id), sizeof(word));
+      word |= entry << SplitEntryShift(id);
+      std::memcpy(split_packed.data() + SplitEntryByte(id), &word, sizeof(word));
     }
 
     std::string out(sizeof(ImageHeader), '\0');
     header.offsets_offset = Append(out, offsets);
     header.bytes_offset = Append(out, std::vector<char>(bytes.begin(), bytes.end()));
     header.hash_offset = Append(out, hash_);
-    header.split_offset = Append(out, split_flat);
-    header.next_prefix_offset = Append(out, next_prefix_);
+    header.split_offset = Append(out, split_packed);
     header.trie_offset = Append(out, trie_);
     header.pair_offset = Append(out, pair_table_);
     header.pair_bits = pair_bits_;
+    header.pair_filter_offset = Append(out, pair_filter_);
+    header.pair_filter_words_log2 = pair_filter_words_log2_;
     Align(out);
     header.total_size = out.size();
     std::memcpy(out.data(), &header, sizeof(header));
@@ -379,6 +436,8 @@ class ImageBuilder {
   std::vector<uint32_t> trie_;
   uint32_t pair_bits_ = 0;
   std::vector<uint32_t> pair_table_;
+  uint32_t pair_filter_words_log2_ = 0;
+  std::vector<uint64_t> pair_filter_;
 };
 
 int Main(int argc, char** argv) {
