@@ -1,5 +1,7 @@
 #include "context/tokenizer/byte_pair_encoder.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -217,9 +219,95 @@ bool BytePairEncoder::ReplayMerges(uint32_t left, uint32_t right) const {
 
 void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
                                            std::vector<uint32_t>& out) const {
-  using PrefixToken = internal::ImageView::PrefixToken;
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
+  // The first run long enough to pay for the shortcut, if any. One run per
+  // piece, so a piece costs at most about two ordinary passes.
+  for (size_t begin = 0; n >= kMinRunBytes && begin + kMinRunBytes <= n;) {
+    size_t end = begin + 1;
+    while (end < n && bytes[end] == bytes[begin]) ++end;
+    if (end - begin >= kMinRunBytes) {
+      if (const RunShortcut result = EncodeRun(piece, begin, end, out);
+          result == RunShortcut::kDone) {
+        return;
+      } else if (result == RunShortcut::kFailed) {
+        break;
+      }
+    }
+    begin = end;
+  }
+  Backtrack(bytes, n, out);
+}
+
+// Why the shortcut is exact (the properties of BPE that the backtracking
+// encoder rests on, as published with GitHub's `bpe` crate): a token sequence
+// is the BPE encoding of its bytes iff it starts with a valid encoding and
+// each next token forms a valid pair with the one before (IsValidPair), and
+// any contiguous part of a valid encoding is the valid encoding of its bytes.
+// So with a token T = c^t that is a valid pair with itself,
+//   S = the encoding of bytes [0, begin + 4t), up to its last T,
+//   T^m,
+//   F = the encoding of the piece's last bytes from a few copies of T before
+//       the run's end, from its first T that lines up with S's,
+// laid end to end over the piece's bytes, form its encoding: S and F are
+// valid, and every pair where the three meet is (T, T). Nothing is assumed
+// about how BPE treats runs; if S or F has no such T, the shortcut fails.
+BytePairEncoder::RunShortcut BytePairEncoder::EncodeRun(std::string_view piece, size_t begin,
+                                                        size_t end,
+                                                        std::vector<uint32_t>& out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  // T: the longest token c^t that may follow itself.
+  internal::ImageView::PrefixToken prefixes[256];
+  size_t count = image_.PrefixTokens(bytes + begin, end - begin, prefixes);
+  uint32_t repeated = kNoToken;
+  size_t t = 0;
+  while (count > 0) {
+    const internal::ImageView::PrefixToken candidate = prefixes[--count];
+    const uint32_t token = image_.TokenId(candidate);
+    if (IsValidPair(token, token)) {
+      repeated = token;
+      t = candidate.length;
+      break;
+    }
+  }
+  if (repeated == kNoToken || end - begin < 8 * t) return RunShortcut::kNotApplicable;
+
+  const size_t first = out.size();
+  // S, cut after its last T. The run is maximal, so a T that ends after
+  // `begin` lies inside it.
+  Backtrack(bytes, begin + 4 * t, out);
+  size_t kept = out.size();
+  size_t at = begin + 4 * t;  // where out[kept - 1] ends
+  while (kept > first && out[kept - 1] != repeated) {
+    at -= image_.TokenLength(out[kept - 1]);
+    --kept;
+  }
+  if (kept == first || at <= begin) {
+    out.resize(first);
+    return RunShortcut::kFailed;
+  }
+  out.resize(kept);
+  // F, from a position that lines up with `at` (a multiple of t after it).
+  const size_t rest = end - at;
+  const size_t from = end - std::min(rest, rest % t + 4 * t);
+  const size_t tail = out.size();
+  Backtrack(bytes + from, n - from, out);
+  size_t x = from;  // where out[i] starts
+  for (size_t i = tail; i < out.size() && x < end; x += image_.TokenLength(out[i]), ++i) {
+    if (out[i] != repeated || (x - at) % t != 0) continue;
+    // Keep S, then T^m over [at, x), then F from out[i] on.
+    out.erase(out.begin() + static_cast<ptrdiff_t>(tail), out.begin() + static_cast<ptrdiff_t>(i));
+    out.insert(out.begin() + static_cast<ptrdiff_t>(tail), (x - at) / t, repeated);
+    return RunShortcut::kDone;
+  }
+  out.resize(first);
+  return RunShortcut::kFailed;
+}
+
+void BytePairEncoder::Backtrack(const unsigned char* bytes, size_t n,
+                                std::vector<uint32_t>& out) const {
+  using PrefixToken = internal::ImageView::PrefixToken;
   Scratch& scratch = ThreadScratch();
   // reachable[p]: an encoding of bytes [p, n) may still start at p. Cleared
   // when every choice from p failed, so no position is explored twice.
@@ -261,7 +349,7 @@ void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
       // single bytes always pair); if a rank file ever breaks that, fall
       // back to the merge loop rather than guess.
       out.resize(first);
-      EncodeByMergeLoop(piece, out);
+      EncodeByMergeLoop(std::string_view(reinterpret_cast<const char*>(bytes), n), out);
       return;
     }
     // Nothing fits at pos: give up the previous token and try the tokens

@@ -10,6 +10,8 @@
 //     leave it next to the previous token (checked by replaying the two
 //     tokens' merges), else try shorter prefixes, else step back. Linear in
 //     practice, so a 100 KB piece costs about what 100 KB of prose costs.
+//     A long run of one byte (`=` x 20,000) inside such a piece is encoded
+//     in closed form around a token T that BPE repeats (EncodeRun).
 //
 // Thread-safe: all state is the read-only image plus per-call scratch.
 
@@ -72,6 +74,16 @@ class BytePairEncoder {
   void EncodeNonToken(std::string_view piece, uint64_t hash, std::vector<uint32_t>& out) const;
   size_t CountNonToken(std::string_view piece, uint64_t hash) const;
   void EncodeUncached(std::string_view piece, std::vector<uint32_t>& out) const;
+  // The backtracking encoder proper, without the shortcut for runs.
+  void Backtrack(const unsigned char* bytes, size_t n, std::vector<uint32_t>& out) const;
+  // The shortcut for a maximal run of one byte at [begin, end) of the piece
+  // (byte_pair_encoder.cc says why it is exact). Leaves `out` unchanged
+  // unless it returns kDone; kFailed means it cost a pass and is not worth
+  // trying again on this piece.
+  enum class RunShortcut { kNotApplicable, kFailed, kDone };
+  static constexpr size_t kMinRunBytes = 256;
+  RunShortcut EncodeRun(std::string_view piece, size_t begin, size_t end,
+                        std::vector<uint32_t>& out) const;
   // IsValidPair without the per-thread memo.
   bool ReplayMerges(uint32_t left, uint32_t right) const;
 

@@ -124,6 +124,28 @@ TEST_P(BytePairEncoderTest, LongPiecesAreLinearAndRoundTrip) {
   EXPECT_EQ(Merge(prefix), Backtrack(prefix));
 }
 
+// Long runs of one byte take a shortcut (EncodeRun) in the backtracking
+// encoder; with text before and after them they must still agree with
+// tiktoken's merge loop, for every length modulo the repeated token's.
+TEST_P(BytePairEncoderTest, RunsOfOneByteAgreeWithMergeLoop) {
+  std::mt19937 rng(13);
+  const std::string bytes = "=\t -*x0#/\n.~_";
+  const std::string around = "ab=- \t\n*x.0#";
+  for (int round = 0; round < 160; ++round) {
+    const char c = bytes[round % bytes.size()];
+    std::string piece;
+    for (size_t i = rng() % 4 == 0 ? 0 : rng() % 40; i > 0; --i) piece += around[rng() % around.size()];
+    piece += std::string(256 + rng() % 1800, c);
+    for (size_t i = rng() % 4 == 0 ? 0 : rng() % 40; i > 0; --i) piece += around[rng() % around.size()];
+    ASSERT_EQ(Backtrack(piece), Merge(piece)) << "round " << round << ", byte " << int{c};
+  }
+  // A piece that is one run, and one with two runs.
+  for (const std::string& piece : {std::string(20'000, '='), std::string(3000, '\t'),
+                                   std::string(900, '-') + "ab" + std::string(1300, '=')}) {
+    ASSERT_EQ(Backtrack(piece), Merge(piece)) << piece.size();
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Encodings, BytePairEncoderTest,
     ::testing::Values(Named{"o200k_base", &internal::OpenO200kBaseImage, 199'998},
