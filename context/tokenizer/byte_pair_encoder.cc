@@ -18,6 +18,7 @@ constexpr uint32_t kNoRank = std::numeric_limits<uint32_t>::max();
 struct Scratch {
   std::vector<uint32_t> starts;
   std::vector<uint32_t> ranks;
+  std::vector<uint32_t> ids;
   std::vector<uint64_t> reachable;  // bitfield over piece positions
   std::vector<uint8_t> lengths;     // of the tokens the backtracking encoder holds
   std::vector<internal::ImageView::PrefixToken> prefixes;
@@ -120,19 +121,24 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   if (n == 1) {
-    out.push_back(image_.Find(bytes, 1));
+    out.push_back(byte_ids_[bytes[0]]);
     return;
   }
   Scratch& scratch = ThreadScratch();
   std::vector<uint32_t>& starts = scratch.starts;
   std::vector<uint32_t>& ranks = scratch.ranks;
+  std::vector<uint32_t>& ids = scratch.ids;
   starts.resize(n + 1);
   ranks.resize(n + 1);
+  ids.resize(n);
   for (size_t i = 0; i <= n; ++i) starts[i] = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < n; ++i) ids[i] = byte_ids_[bytes[i]];
   for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.Find(bytes + i, 2);
   ranks[n - 1] = kNoRank;
   ranks[n] = kNoRank;
-  size_t parts = n;  // starts[0..parts] are the boundaries; ranks[0..parts-1) pairs
+  // starts[0..parts] are the boundaries, ids[0..parts) the parts' tokens,
+  // ranks[0..parts-1) the ranks (ids) of adjacent parts joined.
+  size_t parts = n;
   auto joined_rank = [&](size_t i) -> uint32_t {
     // Rank of parts i and i+1 joined: bytes [starts[i], starts[i+2]).
     if (i + 2 > parts) return kNoRank;
@@ -148,18 +154,18 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
       }
     }
     if (best == kNoRank) break;
-    // Join parts at and at+1: drop boundary at+1.
+    // Join parts at and at+1 into token `best`: drop boundary at+1.
+    ids[at] = best;
     for (size_t i = at + 1; i < parts; ++i) {
       starts[i] = starts[i + 1];
       ranks[i] = ranks[i + 1];
+      if (i + 1 < parts) ids[i] = ids[i + 1];
     }
     --parts;
     ranks[at] = joined_rank(at);
     if (at > 0) ranks[at - 1] = joined_rank(at - 1);
   }
-  for (size_t i = 0; i < parts; ++i) {
-    out.push_back(image_.Find(bytes + starts[i], starts[i + 1] - starts[i]));
-  }
+  out.insert(out.end(), ids.begin(), ids.begin() + static_cast<ptrdiff_t>(parts));
 }
 
 namespace {

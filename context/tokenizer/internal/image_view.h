@@ -43,9 +43,7 @@ class ImageView {
       if ((slot >> kIdBits) != tag) continue;
       const uint32_t id = slot & kIdMask;
       const uint32_t begin = offsets_[id];
-      if (offsets_[id + 1] - begin == size && std::memcmp(bytes_ + begin, data, size) == 0) {
-        return id;
-      }
+      if (offsets_[id + 1] - begin == size && SameBytes(bytes_ + begin, data, size)) return id;
     }
   }
   uint32_t Find(std::string_view bytes) const {
@@ -118,6 +116,16 @@ class ImageView {
 
  private:
   ImageView() = default;
+
+  // memcmp(a, b, size) == 0, inline for the short keys that most lookups
+  // have (a library call costs more than comparing a few bytes).
+  static bool SameBytes(const unsigned char* a, const unsigned char* b, size_t size) {
+    if (size > 16) return std::memcmp(a, b, size) == 0;
+    for (size_t i = 0; i < size; ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
 
   uint64_t SplitEntry(uint32_t id) const {
     uint64_t word;
