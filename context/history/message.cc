@@ -1,14 +1,18 @@
 #include "context/history/message.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <new>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "context/estimate/content_estimate.h"
-#include "context/json/stringify_json.h"
+#include "context/history/internal/packed_value.h"
+#include "context/history/vocabulary.h"
 
 namespace ctxmem::context {
 
@@ -89,19 +93,91 @@ double JsToNumber(const json::JsValue& value) {
   return NAN;
 }
 
+namespace internal {
+
+// A message's record: one heap block, header then packed object.
+struct PackedRecord {
+  std::atomic<uint32_t> refs;
+  uint32_t size;                    // packed bytes after the header
+  std::atomic<uint64_t> estimate;   // kNoEstimate until computed
+
+  const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(this + 1); }
+  uint8_t* bytes() { return reinterpret_cast<uint8_t*>(this + 1); }
+};
+
+}  // namespace internal
+
+namespace {
+
+using internal::PackedRecord;
+
+constexpr uint64_t kNoEstimate = ~uint64_t{0};
+
+PackedRecord* NewRecord(std::string_view packed, uint64_t estimate) {
+  void* block = ::operator new(sizeof(PackedRecord) + packed.size());
+  auto* record = new (block) PackedRecord{{1}, static_cast<uint32_t>(packed.size()), {estimate}};
+  std::memcpy(record->bytes(), packed.data(), packed.size());
+  return record;
+}
+
+void Unref(PackedRecord* record) {
+  if (record != nullptr && record->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    record->~PackedRecord();
+    ::operator delete(record);
+  }
+}
+
+PackedRecord* Ref(PackedRecord* record) {
+  if (record != nullptr) record->refs.fetch_add(1, std::memory_order_relaxed);
+  return record;
+}
+
+// Visits the members of the packed object at `p`: fn(key, value, end).
+template <typename Fn>
+void ForEachMember(const uint8_t* p, Fn fn) {
+  const uint8_t* q;
+  const uint32_t count = internal::ReadContainer(p, &q);
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view key;
+    const uint8_t* value = internal::ReadKey(q, &key);
+    const uint8_t* end = internal::SkipValue(value);
+    if (!fn(key, q, value, end)) return;
+    q = end;
+  }
+}
+
+}  // namespace
+
+Message::Message(const Message& other) : record_(Ref(other.record_)) {}
+
+Message& Message::operator=(const Message& other) {
+  if (this != &other) {
+    PackedRecord* old = record_;
+    record_ = Ref(other.record_);
+    Unref(old);
+  }
+  return *this;
+}
+
+Message& Message::operator=(Message&& other) noexcept {
+  if (this != &other) {
+    Unref(record_);
+    record_ = other.record_;
+    other.record_ = nullptr;
+  }
+  return *this;
+}
+
+Message::~Message() { Unref(record_); }
+
 absl::StatusOr<Message> Message::FromJson(const json::JsValue& object) {
   if (!object.is_object()) {
     return absl::InvalidArgumentError(
         absl::StrCat("a message must be an object, not ", std::string(json::JsTypeName(object.type()))));
   }
-  Message message;
-  message.source_ = object;
-  message.fields_.reserve(object.size());
-  for (size_t i = 0; i < object.size(); ++i) {
-    message.fields_.push_back(Field{object.key(i), object.value(i)});
-  }
-  message.content_ = object.Find(kContent);
-  return message;
+  std::string packed;
+  internal::PackValue(object, false, &packed);
+  return Message(NewRecord(packed, kNoEstimate));
 }
 
 Message Message::Make(std::initializer_list<Field> fields) {
@@ -111,73 +187,164 @@ Message Message::Make(std::initializer_list<Field> fields) {
 }
 
 json::JsValue Message::ToJson() const {
-  std::vector<std::pair<std::string_view, json::JsValue>> members;
-  members.reserve(fields_.size());
-  for (const Field& field : fields_) members.emplace_back(field.key, field.value);
-  return json::JsValue::Object(members);
+  if (record_ == nullptr) return json::JsValue::Object({});
+  return internal::UnpackValue(record_->bytes());
 }
 
 void Message::AppendJson(std::string* out) const {
-  // Fields are already in property order (FromJson keeps the parsed order,
-  // Set appends new keys last, and none of the policies' keys is an array
-  // index), so the object is written directly.
-  out->push_back('{');
-  bool first = true;
-  for (const Field& field : fields_) {
-    if (field.value.is_undefined()) continue;
-    if (!first) out->push_back(',');
-    first = false;
-    json::AppendJsonString(field.key, out);
-    out->push_back(':');
-    json::AppendJson(field.value, out);
+  if (record_ == nullptr) {
+    out->append("{}");
+    return;
   }
-  out->push_back('}');
+  internal::AppendPackedJson(record_->bytes(), out);
+}
+
+const uint8_t* Message::FindField(std::string_view key) const {
+  if (record_ == nullptr) return nullptr;
+  const uint8_t* found = nullptr;
+  ForEachMember(record_->bytes(), [&](std::string_view k, const uint8_t*, const uint8_t* value,
+                                      const uint8_t*) {
+    if (k != key) return true;
+    found = value;
+    return false;
+  });
+  return found;
 }
 
 json::JsValue Message::Get(std::string_view key) const {
-  for (const Field& field : fields_) {
-    if (field.key == key) return field.value;
-  }
-  return json::JsValue();
+  const uint8_t* value = FindField(key);
+  return value == nullptr ? json::JsValue() : internal::UnpackValue(value);
 }
 
-bool Message::Has(std::string_view key) const {
-  for (const Field& field : fields_) {
-    if (field.key == key) return true;
-  }
-  return false;
+std::string_view Message::GetString(std::string_view key) const {
+  const uint8_t* value = FindField(key);
+  return value == nullptr ? std::string_view() : internal::PackedString(value);
 }
 
-void Message::Set(std::string_view key, json::JsValue value) {
-  if (key == kContent) {
-    content_ = value;
-    estimate_ = kNoEstimate;
+bool Message::FieldTruthy(std::string_view key) const {
+  const uint8_t* value = FindField(key);
+  if (value == nullptr) return false;
+  switch (internal::PackedType(value)) {
+    case json::JsType::kArray:
+    case json::JsType::kObject:
+      return true;
+    case json::JsType::kString:
+      return !internal::PackedString(value).empty();
+    default:
+      return JsTruthy(internal::UnpackValue(value));  // a scalar: no allocation
   }
-  for (Field& field : fields_) {
-    if (field.key == key) {
-      field.value = std::move(value);
-      return;
-    }
-  }
-  fields_.push_back(Field{key, std::move(value)});
 }
 
-void Message::Remove(std::string_view key) {
-  for (auto it = fields_.begin(); it != fields_.end(); ++it) {
-    if (it->key == key) {
-      fields_.erase(it);
-      break;
-    }
-  }
-  if (key == kContent) {
-    content_ = json::JsValue();
-    estimate_ = kNoEstimate;
-  }
+bool Message::Has(std::string_view key) const { return FindField(key) != nullptr; }
+
+std::vector<Message::Field> Message::fields() const {
+  std::vector<Field> out;
+  if (record_ == nullptr) return out;
+  ForEachMember(record_->bytes(), [&](std::string_view key, const uint8_t*, const uint8_t* value,
+                                      const uint8_t*) {
+    out.push_back(Field{key, internal::UnpackValue(value)});
+    return true;
+  });
+  return out;
 }
+
+size_t Message::field_count() const {
+  if (record_ == nullptr) return 0;
+  const uint8_t* first;
+  return internal::ReadContainer(record_->bytes(), &first);
+}
+
+void Message::Rewrite(std::string_view key, const std::string* value) {
+  // The new record is the old one's members copied as they are packed, with
+  // `key` keeping its place (or going last when new) holding the new value,
+  // or dropped; sized first so it is written in one allocation.
+  const uint8_t* members_begin = nullptr;
+  const uint8_t* members_end = nullptr;
+  const uint8_t* key_begin = nullptr;  // the member `key`, if present
+  const uint8_t* value_begin = nullptr;
+  const uint8_t* member_end = nullptr;
+  uint32_t count = 0;
+  if (record_ != nullptr) {
+    count = internal::ReadContainer(record_->bytes(), &members_begin);
+    members_end = record_->bytes() + record_->size;
+    ForEachMember(record_->bytes(), [&](std::string_view k, const uint8_t* begin,
+                                        const uint8_t* v, const uint8_t* end) {
+      if (k != key) return true;
+      key_begin = begin;
+      value_begin = v;
+      member_end = end;
+      return false;
+    });
+  }
+  if (key_begin == nullptr && value == nullptr) return;  // removing an absent key
+  std::string new_key;
+  if (key_begin == nullptr) {
+    internal::PackKey(key, &new_key);
+    ++count;
+  } else if (value == nullptr) {
+    --count;
+  }
+  std::string header;
+  internal::PackObjectHeader(count, &header);
+  const size_t old_members = static_cast<size_t>(members_end - members_begin);
+  const size_t size = header.size() + old_members + new_key.size() +
+                      (value != nullptr ? value->size() : 0) -
+                      (key_begin != nullptr ? static_cast<size_t>(
+                                                  (value != nullptr ? member_end - value_begin
+                                                                    : member_end - key_begin))
+                                            : 0);
+  // The estimate belongs to the content: it carries over unless `key` is it.
+  const uint64_t estimate = key == kContent || record_ == nullptr
+                                ? kNoEstimate
+                                : record_->estimate.load(std::memory_order_relaxed);
+  void* block = ::operator new(sizeof(PackedRecord) + size);
+  auto* record = new (block) PackedRecord{{1}, static_cast<uint32_t>(size), {estimate}};
+  uint8_t* out = record->bytes();
+  auto put = [&out](const void* data, size_t n) {
+    if (n > 0) std::memcpy(out, data, n);
+    out += n;
+  };
+  put(header.data(), header.size());
+  if (key_begin == nullptr) {
+    put(members_begin, old_members);
+    put(new_key.data(), new_key.size());
+    put(value->data(), value->size());
+  } else {
+    const uint8_t* kept_until = value != nullptr ? value_begin : key_begin;
+    put(members_begin, static_cast<size_t>(kept_until - members_begin));
+    if (value != nullptr) put(value->data(), value->size());
+    put(member_end, static_cast<size_t>(members_end - member_end));
+  }
+  PackedRecord* old = record_;
+  record_ = record;
+  Unref(old);
+}
+
+void Message::Set(std::string_view key, const json::JsValue& value) {
+  std::string packed;
+  internal::PackValue(value, IsVocabularyKey(key), &packed);
+  Rewrite(key, &packed);
+}
+
+void Message::Remove(std::string_view key) { Rewrite(key, nullptr); }
 
 uint64_t Message::EstimateTokens() const {
-  if (estimate_ == kNoEstimate) estimate_ = EstimateContentTokens(content_);
-  return estimate_;
+  if (record_ == nullptr) return EstimateContentTokens(json::JsValue());
+  uint64_t estimate = record_->estimate.load(std::memory_order_relaxed);
+  if (estimate == kNoEstimate) {
+    estimate = EstimateContentTokens(content());
+    // Racing threads compute the same figure; either store is right.
+    record_->estimate.store(estimate, std::memory_order_relaxed);
+  }
+  return estimate;
+}
+
+bool Message::estimate_cached() const {
+  return record_ != nullptr && record_->estimate.load(std::memory_order_relaxed) != kNoEstimate;
+}
+
+size_t Message::record_bytes() const {
+  return record_ == nullptr ? 0 : sizeof(PackedRecord) + record_->size;
 }
 
 }  // namespace ctxmem::context

@@ -16,18 +16,31 @@
 //   m->Set(kTruncationParent, json::JsValue::String("id-1"));
 //   uint64_t tokens = m->EstimateTokens();   // cached until content changes
 //
-// Content (string or block array) is an immutable json::JsValue: the bytes
-// of every string live once in the parsed document's storage, shared by all
-// copies of the message. The token estimate is computed once per content
-// and cached, so a policy that looks at an unchanged message again never
+// Storage. A conversation is mostly text, and the history should cost about
+// that text: a Message is one pointer to an immutable, reference-counted
+// record holding the whole object in packed form (internal/packed_value.h):
+// keys, roles, block types and tool names as vocabulary symbols
+// (vocabulary.h), everything else as its bytes, lengths as varints. Copies
+// share the record; Set() and Remove() write a new one (copy on write), so a
+// copy handed to another thread never changes under it. One record per
+// message rather than one arena per history, so that rewinding or dropping
+// messages gives their memory back at once.
+//
+// Reading a container field (content(), Get() of an object, ToJson())
+// unpacks it into a fresh JsValue: cheap, but not free, so take it once per
+// use. Scalars, role() and the tags read without allocating. The token
+// estimate is cached in the record, computed once per content and shared by
+// every copy: a policy that looks at an unchanged message again never
 // re-tokenizes it.
 //
-// Not thread-safe for writes; const methods other than EstimateTokens() may
-// be called from several threads (EstimateTokens() fills a cache).
+// Thread safety: const methods may be called from any number of threads
+// (the estimate cache is atomic); Set() and Remove() need exclusive access to
+// this Message object only.
 
 #ifndef CTXMEM_CONTEXT_HISTORY_MESSAGE_H_
 #define CTXMEM_CONTEXT_HISTORY_MESSAGE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -64,23 +77,31 @@ bool JsSameValueZero(const json::JsValue& a, const json::JsValue& b);
 // them; undefined and unparsable strings give NaN).
 double JsToNumber(const json::JsValue& value);
 
+namespace internal {
+struct PackedRecord;  // message.cc
+}  // namespace internal
+
 class Message {
  public:
   struct Field {
-    // Points at a kXxx constant, or into `source_`'s storage for fields read
-    // from input; either outlives the message.
     std::string_view key;
     json::JsValue value;
   };
 
+  // An empty object, {}.
   Message() = default;
+  Message(const Message& other);
+  Message(Message&& other) noexcept : record_(other.record_) { other.record_ = nullptr; }
+  Message& operator=(const Message& other);
+  Message& operator=(Message&& other) noexcept;
+  ~Message();
 
   // A message from a parsed JSON object (any fields; role and content are
   // not checked here: the reference does not check them either).
   static absl::StatusOr<Message> FromJson(const json::JsValue& object);
 
-  // A message built in code, fields in the order given. Keys must outlive
-  // the message (use the kXxx constants or string literals).
+  // A message built in code, fields in the order given (a repeated key keeps
+  // its first place and its last value, as assignments would).
   static Message Make(std::initializer_list<Field> fields);
 
   // The object as the reference would serialise it.
@@ -91,21 +112,26 @@ class Message {
   json::JsValue Get(std::string_view key) const;
   bool Has(std::string_view key) const;
   // Sets `key` in place if present, else appends it ({...msg, key: value}).
-  // `key` must outlive the message.
-  void Set(std::string_view key, json::JsValue value);
+  void Set(std::string_view key, const json::JsValue& value);
   // Removes `key` if present (const {key, ...rest} = msg).
   void Remove(std::string_view key);
 
-  const std::vector<Field>& fields() const { return fields_; }
+  // The fields in order. Keys stay valid until this message is modified or
+  // destroyed; values are unpacked copies.
+  std::vector<Field> fields() const;
+  size_t field_count() const;
 
-  std::string_view role() const { return Get(kRole).string_value(); }
+  // The role string ("" if absent or not a string), valid until this
+  // message is modified or destroyed. Never allocates.
+  std::string_view role() const { return GetString(kRole); }
   bool is_user() const { return role() == "user"; }
   bool is_assistant() const { return role() == "assistant"; }
-  const json::JsValue& content() const { return content_; }
+  json::JsValue content() const { return Get(kContent); }
   json::JsValue ts() const { return Get(kTs); }
 
-  bool is_summary() const { return JsTruthy(Get(kIsSummary)); }
-  bool is_truncation_marker() const { return JsTruthy(Get(kIsTruncationMarker)); }
+  // Tags, read without unpacking the record.
+  bool is_summary() const { return FieldTruthy(kIsSummary); }
+  bool is_truncation_marker() const { return FieldTruthy(kIsTruncationMarker); }
   json::JsValue truncation_parent() const { return Get(kTruncationParent); }
   json::JsValue condense_parent() const { return Get(kCondenseParent); }
   json::JsValue truncation_id() const { return Get(kTruncationId); }
@@ -115,15 +141,24 @@ class Message {
   // content counted as one text block), computed on first use and cached.
   uint64_t EstimateTokens() const;
   // Whether EstimateTokens() would answer from its cache (for tests).
-  bool estimate_cached() const { return estimate_ != kNoEstimate; }
+  bool estimate_cached() const;
+
+  // Heap bytes of this message's record (shared by its copies), for memory
+  // reports: the packed bytes plus the record header.
+  size_t record_bytes() const;
 
  private:
-  static constexpr uint64_t kNoEstimate = ~uint64_t{0};
+  explicit Message(internal::PackedRecord* record) : record_(record) {}
 
-  std::vector<Field> fields_;
-  json::JsValue content_;      // a copy of the "content" field, for speed
-  json::JsValue source_;       // keeps the parsed keys' storage alive
-  mutable uint64_t estimate_ = kNoEstimate;
+  // The packed value of `key`, or null when absent.
+  const uint8_t* FindField(std::string_view key) const;
+  std::string_view GetString(std::string_view key) const;
+  bool FieldTruthy(std::string_view key) const;
+  // Replaces the record with one whose field `key` is `value` (packed), or
+  // without `key` when `value` is null.
+  void Rewrite(std::string_view key, const std::string* value);
+
+  internal::PackedRecord* record_ = nullptr;  // null: {}
 };
 
 }  // namespace ctxmem::context

@@ -265,9 +265,11 @@ History InjectSyntheticToolResults(const History& messages, double now_ms) {
     set.push_back(v);
   };
   for (const Message& m : messages) {
-    if (!m.content().is_array()) continue;
-    for (size_t b = 0; b < m.content().size(); ++b) {
-      const json::JsValue block = m.content()[b];
+    if (!m.is_assistant() && !m.is_user()) continue;
+    const json::JsValue content = m.content();  // unpacked once per message
+    if (!content.is_array()) continue;
+    for (size_t b = 0; b < content.size(); ++b) {
+      const json::JsValue block = content[b];
       const std::string_view type = block.Find("type").string_value();
       if (m.is_assistant() && type == "tool_use") add(calls, block.Find("id"));
       if (m.is_user() && type == "tool_result") add(results, block.Find("tool_use_id"));
@@ -294,7 +296,7 @@ History InjectSyntheticToolResults(const History& messages, double now_ms) {
 }
 
 std::string ExtractCommandBlocks(const Message& message) {
-  const json::JsValue& content = message.content();
+  const json::JsValue content = message.content();
   std::string text;
   if (content.is_string()) {
     text = std::string(content.string_value());

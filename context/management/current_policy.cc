@@ -157,9 +157,11 @@ History GetEffectiveApiHistory(const History& messages) {
     std::vector<json::JsValue> tool_use_ids;
     for (size_t i = last_summary; i < messages.size(); ++i) {
       const Message& m = messages[i];
-      if (!m.is_assistant() || !m.content().is_array()) continue;
-      for (size_t b = 0; b < m.content().size(); ++b) {
-        const json::JsValue block = m.content()[b];
+      if (!m.is_assistant()) continue;
+      const json::JsValue content = m.content();  // unpacked once per message
+      if (!content.is_array()) continue;
+      for (size_t b = 0; b < content.size(); ++b) {
+        const json::JsValue block = content[b];
         if (block.Find("type").string_value() == "tool_use" && JsTruthy(block.Find("id"))) {
           AddTo(tool_use_ids, block.Find("id"));
         }
@@ -168,12 +170,12 @@ History GetEffectiveApiHistory(const History& messages) {
     History from_summary;
     for (size_t i = last_summary; i < messages.size(); ++i) {
       const Message& m = messages[i];
-      if (!m.is_user() || !m.content().is_array()) {
+      const json::JsValue content = m.is_user() ? m.content() : json::JsValue();
+      if (!content.is_array()) {
         from_summary.push_back(m);
         continue;
       }
       std::vector<json::JsValue> kept;
-      const json::JsValue& content = m.content();
       for (size_t b = 0; b < content.size(); ++b) {
         const json::JsValue block = content[b];
         if (block.Find("type").string_value() == "tool_result" &&
