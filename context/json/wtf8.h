@@ -10,6 +10,7 @@
 #ifndef CTXMEM_CONTEXT_JSON_WTF8_H_
 #define CTXMEM_CONTEXT_JSON_WTF8_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,15 @@ bool HasLoneSurrogate(std::string_view wtf8);
 // Appends the WTF-8 encoding of `code_point` (0 … 0x10FFFF, surrogates
 // included) to *out.
 void AppendWtf8(char32_t code_point, std::string* out);
+
+// The string's `length` in JavaScript: UTF-16 code units (a code point
+// above U+FFFF counts 2, everything else 1).
+size_t Utf16Length(std::string_view wtf8);
+
+// JavaScript's `s.substring(0, units)`: the first `units` UTF-16 code units.
+// A cut through a surrogate pair keeps its high surrogate, alone, as
+// JavaScript does.
+std::string Utf16Prefix(std::string_view wtf8, size_t units);
 
 }  // namespace ctxmem::json
 

@@ -41,5 +41,26 @@ TEST(Wtf8Test, AppendWtf8EncodesEveryCodePoint) {
   EXPECT_EQ(out, "A\xC3\xA9\xED\xA0\x80\xEF\xBF\xBF\xF4\x8F\xBF\xBF");
 }
 
+TEST(Wtf8Test, Utf16LengthCountsCodeUnits) {
+  EXPECT_EQ(Utf16Length(""), 0u);
+  EXPECT_EQ(Utf16Length("abc"), 3u);
+  EXPECT_EQ(Utf16Length("\xC3\xA9"), 1u);             // é
+  EXPECT_EQ(Utf16Length("\xE4\xB8\xAD"), 1u);         // 中
+  EXPECT_EQ(Utf16Length("\xF0\x9F\x98\x80"), 2u);     // 😀, a surrogate pair
+  EXPECT_EQ(Utf16Length("\xED\xA0\x80"), 1u);         // a lone surrogate
+  EXPECT_EQ(Utf16Length("a\xF0\x9F\x98\x80\xC3\xA9"), 4u);
+}
+
+TEST(Wtf8Test, Utf16PrefixIsSubstring) {
+  const std::string s = "a\xF0\x9F\x98\x80\xC3\xA9z";  // "a😀éz": 5 units
+  EXPECT_EQ(Utf16Prefix(s, 0), "");
+  EXPECT_EQ(Utf16Prefix(s, 1), "a");
+  EXPECT_EQ(Utf16Prefix(s, 2), "a\xED\xA0\xBD") << "the high surrogate of U+1F600, alone";
+  EXPECT_EQ(Utf16Prefix(s, 3), "a\xF0\x9F\x98\x80");
+  EXPECT_EQ(Utf16Prefix(s, 4), "a\xF0\x9F\x98\x80\xC3\xA9");
+  EXPECT_EQ(Utf16Prefix(s, 5), s);
+  EXPECT_EQ(Utf16Prefix(s, 99), s);
+}
+
 }  // namespace
 }  // namespace ctxmem::json

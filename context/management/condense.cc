@@ -398,6 +398,9 @@ SummarizeOutcome ApplySummary(History& messages, const SummarizerReply& reply,
         "Keep following these workflows after this and any later condensing:\n" +
         commands + "\n</system-reminder>"));
   }
+  for (std::string& section : FoldedFileSections(options.files_read)) {
+    blocks.push_back(TextBlock(section));
+  }
   if (options.is_automatic_trigger && !JsTrim(options.environment_details).empty()) {
     blocks.push_back(TextBlock(options.environment_details));
   }
@@ -438,6 +441,7 @@ SummarizeOptions AutomaticSummarizeOptions(const ManageOptions& options) {
   summarize.system_prompt = options.system_prompt;
   summarize.custom_condensing_prompt = options.custom_condensing_prompt;
   summarize.environment_details = options.environment_details;
+  summarize.files_read = options.files_read;
   summarize.is_automatic_trigger = true;
   summarize.model_supports_images = options.model_supports_images;
   summarize.summarizer = options.summarizer;

@@ -23,9 +23,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "context/history/history.h"
 #include "context/json/js_value.h"
+#include "context/management/folded_file_context.h"
 #include "context/management/manage_types.h"
 
 namespace ctxmem::context {
@@ -45,6 +47,9 @@ struct SummarizeOptions {
   std::string system_prompt;             // the agent's, for newContextTokens
   std::string custom_condensing_prompt;  // used when non-blank
   std::string environment_details;       // last summary block if automatic
+  // Files read during the task (filesReadByRoo), with their definitions:
+  // one summary block each (folded_file_context.h).
+  std::vector<FileDefinitions> files_read;
   bool is_automatic_trigger = false;
   bool model_supports_images = true;
   Summarizer summarizer;  // for SummarizeConversation; null: the call throws

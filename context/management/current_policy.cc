@@ -264,6 +264,7 @@ absl::StatusOr<ManageResult> HandleContextWindowExceeded(History& messages,
   forced.auto_condense_context_percent = kForcedContextReductionPercent;
   forced.total_tokens = std::isnan(context_tokens) ? 0 : context_tokens;  // `contextTokens || 0`
   forced.custom_condensing_prompt.clear();
+  forced.files_read.clear();
   return ManageContext(messages, forced);
 }
 

@@ -17,6 +17,7 @@
 
 #include "context/history/message.h"
 #include "context/json/js_value.h"
+#include "context/management/folded_file_context.h"
 
 namespace ctxmem::context {
 
@@ -83,6 +84,10 @@ struct ManageOptions {
   std::string custom_condensing_prompt;
   // Added as the summary's last block when condensing (automatic trigger).
   std::string environment_details;
+  // Files read during the task with their definitions (filesReadByRoo): a
+  // summary block each. HandleContextWindowExceeded passes none, as the
+  // reference does.
+  std::vector<FileDefinitions> files_read;
   bool model_supports_images = true;
   // The summarising call; null makes it throw (condense_api_failed).
   Summarizer summarizer;
