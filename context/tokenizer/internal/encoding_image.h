@@ -16,14 +16,15 @@
 //   split[n]         36-bit  the two tokens BPE merged to make token i, or
 //                            (i, i) for a token no valid merge produces:
 //                            left | right << 18 at bit 36 * i (SplitEntry),
-//                            padded by 8 bytes for the 64-bit loads.
+//                            padded by 16 bytes for the 64-bit loads.
 //   pairs[1<<pbits]  uint32  open addressing over (left, right) token pairs:
 //                            (tag << kIdBits) | the token BPE merges them
 //                            into (verified against split[]), or kEmptySlot.
 //   pair_filter[w]   uint64  a blocked Bloom filter over the same pairs
-//                            (PairFilterWord/PairFilterBits): most pairs the
-//                            encoder asks about merge into nothing, and this
-//                            answers them from a table a fifth the size.
+//                            (PairFilterWord/PairFilterBits), ~10 bits a
+//                            pair: a pair that merges into nothing is
+//                            mostly answered from a table a quarter the
+//                            size of `pairs`.
 //   trie[slots]      uint32  a double-array trie over the token bytes with the
 //                            token ids in it (see TrieSlot below), for
 //                            longest-prefix matches.
