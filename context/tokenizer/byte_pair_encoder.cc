@@ -121,7 +121,7 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   if (n == 1) {
-    out.push_back(byte_ids_[bytes[0]]);
+    out.push_back(image_.ByteToken(bytes[0]));
     return;
   }
   Scratch& scratch = ThreadScratch();
@@ -132,7 +132,7 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   ranks.resize(n + 1);
   ids.resize(n);
   for (size_t i = 0; i <= n; ++i) starts[i] = static_cast<uint32_t>(i);
-  for (size_t i = 0; i < n; ++i) ids[i] = byte_ids_[bytes[i]];
+  for (size_t i = 0; i < n; ++i) ids[i] = image_.ByteToken(bytes[i]);
   for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.Find(bytes + i, 2);
   ranks[n - 1] = kNoRank;
   ranks[n] = kNoRank;

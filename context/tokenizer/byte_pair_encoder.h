@@ -35,12 +35,7 @@ class BytePairEncoder {
   static constexpr size_t kMergeLoopMaxBytes = 16;
 
   explicit BytePairEncoder(internal::ImageView image)
-      : image_(image), cache_tag_(CacheTag(image)) {
-    for (int byte = 0; byte < 256; ++byte) {
-      const auto b = static_cast<unsigned char>(byte);
-      byte_ids_[byte] = image_.Find(&b, 1);
-    }
-  }
+      : image_(image), cache_tag_(CacheTag(image)) {}
 
   // Appends the ids of `piece` (non-empty) to `out`.
   void EncodePiece(std::string_view piece, std::vector<uint32_t>& out) const {
@@ -103,8 +98,6 @@ class BytePairEncoder {
 
   internal::ImageView image_;
   uint16_t cache_tag_;
-  // The token of each single byte (every byte is one), for the merge loop.
-  uint32_t byte_ids_[256];
 };
 
 }  // namespace ctxmem::context::tokenizer

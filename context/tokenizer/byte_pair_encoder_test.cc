@@ -57,6 +57,7 @@ TEST_P(BytePairEncoderTest, ImageHasEveryTokenAndByte) {
     const uint32_t id = image.Find(&b, 1);
     ASSERT_NE(id, internal::kNoToken) << byte;
     EXPECT_EQ(image.TokenBytes(id), std::string(1, static_cast<char>(b)));
+    EXPECT_EQ(image.ByteToken(b), id) << byte;
   }
   for (uint32_t id = 0; id < image.token_count(); ++id) {
     ASSERT_EQ(image.Find(image.TokenBytes(id)), id);

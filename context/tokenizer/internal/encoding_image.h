@@ -8,6 +8,7 @@
 // checks, so the BPE merge priority of a token is its id.
 //
 // Sections (offsets from the start of the blob):
+//   byte_tokens[256] uint32  the token of each single byte (every byte is one)
 //   offsets[n+1]     uint32  token i's bytes are bytes[offsets[i], offsets[i+1])
 //   bytes[]          uint8   every token's bytes, in id order
 //   hash[1<<bits]    uint32  open addressing, linear probing, over the token
@@ -59,6 +60,7 @@ struct ImageHeader {
   uint32_t hash_bits;
   uint32_t trie_slots;
   uint32_t max_token_length;
+  uint64_t byte_tokens_offset;
   uint64_t offsets_offset;
   uint64_t bytes_offset;
   uint64_t hash_offset;
@@ -72,7 +74,7 @@ struct ImageHeader {
   // FNV-1a over the rank file the image was compiled from, for diagnostics.
   uint64_t source_fingerprint;
 };
-static_assert(sizeof(ImageHeader) == 112);
+static_assert(sizeof(ImageHeader) == 120);
 
 // One double-array slot. Node identity is its slot index; the root is slot 0.
 // The child of node s by byte c lives at slot base(s) + c and is valid iff that

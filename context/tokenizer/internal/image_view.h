@@ -24,6 +24,9 @@ class ImageView {
   uint32_t max_token_length() const { return header_->max_token_length; }
   const ImageHeader& header() const { return *header_; }
 
+  // The token of the single byte `byte`.
+  uint32_t ByteToken(unsigned char byte) const { return byte_tokens_[byte]; }
+
   uint32_t TokenLength(uint32_t id) const { return offsets_[id + 1] - offsets_[id]; }
   std::string_view TokenBytes(uint32_t id) const {
     return std::string_view(reinterpret_cast<const char*>(bytes_) + offsets_[id],
@@ -134,6 +137,7 @@ class ImageView {
   }
 
   const ImageHeader* header_ = nullptr;
+  const uint32_t* byte_tokens_ = nullptr;
   const uint32_t* offsets_ = nullptr;
   const unsigned char* bytes_ = nullptr;
   const uint32_t* hash_ = nullptr;

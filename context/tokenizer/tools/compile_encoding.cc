@@ -410,7 +410,13 @@ class ImageBuilder {
       std::memcpy(split_packed.data() + SplitEntryByte(id), &word, sizeof(word));
     }
 
+    std::vector<uint32_t> byte_tokens(256);
+    for (int byte = 0; byte < 256; ++byte) {
+      byte_tokens[byte] = Find(std::string(1, static_cast<char>(byte)));  // CheckLookups: found
+    }
+
     std::string out(sizeof(ImageHeader), '\0');
+    header.byte_tokens_offset = Append(out, byte_tokens);
     header.offsets_offset = Append(out, offsets);
     header.bytes_offset = Append(out, std::vector<char>(bytes.begin(), bytes.end()));
     header.hash_offset = Append(out, hash_);
