@@ -133,7 +133,7 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   ids.resize(n);
   for (size_t i = 0; i <= n; ++i) starts[i] = static_cast<uint32_t>(i);
   for (size_t i = 0; i < n; ++i) ids[i] = image_.ByteToken(bytes[i]);
-  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.Find(bytes + i, 2);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.FindTwoBytes(bytes + i);
   ranks[n - 1] = kNoRank;
   ranks[n] = kNoRank;
   // starts[0..parts] are the boundaries, ids[0..parts) the parts' tokens,
@@ -142,7 +142,9 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   auto joined_rank = [&](size_t i) -> uint32_t {
     // Rank of parts i and i+1 joined: bytes [starts[i], starts[i+2]).
     if (i + 2 > parts) return kNoRank;
-    return image_.Find(bytes + starts[i], starts[i + 2] - starts[i]);
+    const uint32_t length = starts[i + 2] - starts[i];
+    return length == 2 ? image_.FindTwoBytes(bytes + starts[i])
+                       : image_.Find(bytes + starts[i], length);
   };
   while (true) {
     uint32_t best = kNoRank;

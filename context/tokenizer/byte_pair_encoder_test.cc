@@ -59,6 +59,10 @@ TEST_P(BytePairEncoderTest, ImageHasEveryTokenAndByte) {
     EXPECT_EQ(image.TokenBytes(id), std::string(1, static_cast<char>(b)));
     EXPECT_EQ(image.ByteToken(b), id) << byte;
   }
+  for (int pair = 0; pair < 65536; ++pair) {
+    const unsigned char two[2] = {static_cast<unsigned char>(pair), static_cast<unsigned char>(pair >> 8)};
+    ASSERT_EQ(image.FindTwoBytes(two), image.Find(two, 2)) << pair;
+  }
   for (uint32_t id = 0; id < image.token_count(); ++id) {
     ASSERT_EQ(image.Find(image.TokenBytes(id)), id);
   }

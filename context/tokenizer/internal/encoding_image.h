@@ -9,6 +9,10 @@
 //
 // Sections (offsets from the start of the blob):
 //   byte_tokens[256] uint32  the token of each single byte (every byte is one)
+//   ascii_pairs[1<<14] uint32  the token of each two-byte ASCII string,
+//                            at b0 | b1 << 7, or kNoToken: the merge loop's
+//                            most common lookups, one read from 64 KiB
+//                            instead of a hash probe.
 //   offsets[n+1]     uint32  token i's bytes are bytes[offsets[i], offsets[i+1])
 //   bytes[]          uint8   every token's bytes, in id order
 //   hash[1<<bits]    uint32  open addressing, linear probing, over the token
@@ -61,6 +65,7 @@ struct ImageHeader {
   uint32_t trie_slots;
   uint32_t max_token_length;
   uint64_t byte_tokens_offset;
+  uint64_t ascii_pairs_offset;
   uint64_t offsets_offset;
   uint64_t bytes_offset;
   uint64_t hash_offset;
@@ -74,7 +79,7 @@ struct ImageHeader {
   // FNV-1a over the rank file the image was compiled from, for diagnostics.
   uint64_t source_fingerprint;
 };
-static_assert(sizeof(ImageHeader) == 120);
+static_assert(sizeof(ImageHeader) == 128);
 
 // One double-array slot. Node identity is its slot index; the root is slot 0.
 // The child of node s by byte c lives at slot base(s) + c and is valid iff that

@@ -29,6 +29,7 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
       header->hash_bits < 1 || (uint64_t{1} << header->hash_bits) <= n ||
       header->trie_slots == 0 || header->trie_slots > TrieSlot::kBaseMask ||
       !SectionFits(header->byte_tokens_offset, 256 * 4, size) ||
+      !SectionFits(header->ascii_pairs_offset, (1 << 14) * 4, size) ||
       !SectionFits(header->offsets_offset, (n + 1) * 4, size) ||
       !SectionFits(header->bytes_offset, header->token_bytes_size, size) ||
       !SectionFits(header->hash_offset, (uint64_t{1} << header->hash_bits) * 4, size) ||
@@ -46,6 +47,7 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   ImageView view;
   view.header_ = header;
   view.byte_tokens_ = reinterpret_cast<const uint32_t*>(base + header->byte_tokens_offset);
+  view.ascii_pairs_ = reinterpret_cast<const uint32_t*>(base + header->ascii_pairs_offset);
   view.offsets_ = reinterpret_cast<const uint32_t*>(base + header->offsets_offset);
   view.bytes_ = base + header->bytes_offset;
   view.hash_ = reinterpret_cast<const uint32_t*>(base + header->hash_offset);

@@ -27,6 +27,12 @@ class ImageView {
   // The token of the single byte `byte`.
   uint32_t ByteToken(unsigned char byte) const { return byte_tokens_[byte]; }
 
+  // Find(data, 2).
+  uint32_t FindTwoBytes(const unsigned char* data) const {
+    if ((data[0] | data[1]) < 0x80) return ascii_pairs_[data[0] | (uint32_t{data[1]} << 7)];
+    return Find(data, 2);
+  }
+
   uint32_t TokenLength(uint32_t id) const { return offsets_[id + 1] - offsets_[id]; }
   std::string_view TokenBytes(uint32_t id) const {
     return std::string_view(reinterpret_cast<const char*>(bytes_) + offsets_[id],
@@ -138,6 +144,7 @@ class ImageView {
 
   const ImageHeader* header_ = nullptr;
   const uint32_t* byte_tokens_ = nullptr;
+  const uint32_t* ascii_pairs_ = nullptr;
   const uint32_t* offsets_ = nullptr;
   const unsigned char* bytes_ = nullptr;
   const uint32_t* hash_ = nullptr;

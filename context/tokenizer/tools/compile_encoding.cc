@@ -415,8 +415,15 @@ class ImageBuilder {
       byte_tokens[byte] = Find(std::string(1, static_cast<char>(byte)));  // CheckLookups: found
     }
 
+    std::vector<uint32_t> ascii_pairs(1 << 14);
+    for (uint32_t pair = 0; pair < ascii_pairs.size(); ++pair) {
+      const char bytes[2] = {static_cast<char>(pair & 0x7F), static_cast<char>(pair >> 7)};
+      ascii_pairs[pair] = Find(std::string_view(bytes, 2));
+    }
+
     std::string out(sizeof(ImageHeader), '\0');
     header.byte_tokens_offset = Append(out, byte_tokens);
+    header.ascii_pairs_offset = Append(out, ascii_pairs);
     header.offsets_offset = Append(out, offsets);
     header.bytes_offset = Append(out, std::vector<char>(bytes.begin(), bytes.end()));
     header.hash_offset = Append(out, hash_);
