@@ -230,10 +230,17 @@ void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   // The first run long enough to pay for the shortcut, if any. One run per
-  // piece, so a piece costs at most about two ordinary passes.
-  for (size_t begin = 0; n >= kMinRunBytes && begin + kMinRunBytes <= n;) {
-    size_t end = begin + 1;
-    while (end < n && bytes[end] == bytes[begin]) ++end;
+  // piece, so a piece costs at most about two ordinary passes. A run of
+  // kMinRunBytes holds some [128k, 128k + 128] whole, so probing those
+  // windows' ends and middles finds every candidate.
+  static_assert(kMinRunBytes >= 256);
+  for (size_t window = 0; window + 128 < n; window += 128) {
+    const unsigned char c = bytes[window];
+    if (bytes[window + 64] != c || bytes[window + 128] != c) continue;
+    size_t begin = window;
+    while (begin > 0 && bytes[begin - 1] == c) --begin;
+    size_t end = window + 1;
+    while (end < n && bytes[end] == c) ++end;
     if (end - begin >= kMinRunBytes) {
       if (const RunShortcut result = EncodeRun(piece, begin, end, out);
           result == RunShortcut::kDone) {
@@ -242,7 +249,7 @@ void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
         break;
       }
     }
-    begin = end;
+    window = (end - 1) / 128 * 128;  // the next window starts past the run
   }
   Backtrack(bytes, n, out);
 }
