@@ -176,7 +176,8 @@ namespace {
 // (=====, tabs, dashes) ask about the same few pairs thousands of times, and
 // each answer replays up to ~2 x 128 merges. An entry packs the encoding's
 // tag (16 bits), both ids (18 bits each) and the answer, so a hit is exact.
-constexpr size_t kPairMemoEntries = 4096;
+constexpr int kPairMemoBits = 12;
+constexpr size_t kPairMemoEntries = size_t{1} << kPairMemoBits;
 
 uint64_t* ThreadPairMemo() {
   thread_local uint64_t memo[kPairMemoEntries] = {};
@@ -189,8 +190,10 @@ bool BytePairEncoder::IsValidPair(uint32_t left, uint32_t right) const {
   static_assert(internal::kIdBits == 18, "the memo packs two 18-bit ids");
   const uint64_t key = (uint64_t{cache_tag_} << 37) | (uint64_t{left} << 19) |
                        (uint64_t{right} << 1);
+  // One multiply picks the slot (Fibonacci hashing): the entry holds the
+  // whole key, so a weak index costs hits, never correctness.
   uint64_t& entry =
-      ThreadPairMemo()[internal::MixTokenHash(key) % kPairMemoEntries];
+      ThreadPairMemo()[(key * 0x9e3779b97f4a7c15ULL) >> (64 - kPairMemoBits)];
   if ((entry & ~uint64_t{1}) == key) return (entry & 1) != 0;
   const bool valid = ReplayMerges(left, right);
   entry = key | (valid ? 1 : 0);
