@@ -10,8 +10,8 @@
 //     leave it next to the previous token (checked by replaying the two
 //     tokens' merges), else try shorter prefixes, else step back. Linear in
 //     practice, so a 100 KB piece costs about what 100 KB of prose costs.
-//     A long run of one byte (`=` x 20,000) inside such a piece is encoded
-//     in closed form around a token T that BPE repeats (EncodeRun).
+//     A long run of one byte (`=` x 20,000) inside such a piece costs two
+//     short passes around a token T repeated in between (EncodeRun).
 //
 // Thread-safe: all state is the read-only image plus per-call scratch.
 
