@@ -1,6 +1,5 @@
 #include "context/management/condense.h"
 
-#include <chrono>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -35,13 +34,6 @@ const char kDefaultCondenseInstruction[] =
     "Be complete on details that would be costly to rediscover; leave out pleasantries.";
 
 namespace {
-
-double Now(const std::function<double()>& now_ms) {
-  if (now_ms) return now_ms();
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
-}
 
 // String.prototype.trim's whitespace: ASCII space and controls, NBSP, BOM,
 // the Unicode spaces and line terminators.
@@ -356,7 +348,7 @@ SummarizationRequest BuildSummarizationRequest(const History& messages,
     }
   }
   const History since(messages.begin() + static_cast<std::ptrdiff_t>(start), messages.end());
-  History with_results = InjectSyntheticToolResults(since, Now(options.now_ms));
+  History with_results = InjectSyntheticToolResults(since, NowMs(options.now_ms));
   const std::string custom = JsTrim(options.custom_condensing_prompt);
   with_results.push_back(Message::Make(
       {{kRole, json::JsValue::String("user")},
@@ -409,7 +401,7 @@ SummarizeOutcome ApplySummary(History& messages, const SummarizerReply& reply,
   json::JsValue ts;
   const json::JsValue last_ts = messages.empty() ? json::JsValue() : messages.back().ts();
   if (last_ts.is_undefined() || last_ts.is_null()) {
-    ts = json::JsValue::Number(Now(options.now_ms) + 1);
+    ts = json::JsValue::Number(NowMs(options.now_ms) + 1);
   } else if (last_ts.is_string()) {
     ts = json::JsValue::String(std::string(last_ts.string_value()) + "1");
   } else {

@@ -1,6 +1,5 @@
 #include "context/management/current_policy.h"
 
-#include <chrono>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -11,13 +10,6 @@
 
 namespace ctxmem::context {
 namespace {
-
-double Now(const std::function<double()>& now_ms) {
-  if (now_ms) return now_ms();
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
-}
 
 bool Contains(const std::vector<json::JsValue>& set, const json::JsValue& value) {
   for (const json::JsValue& v : set) {
@@ -128,7 +120,7 @@ absl::StatusOr<ManageResult> ManageContext(History& messages, const ManageOption
   if (prev > result.allowed_tokens) {
     result.truncated = true;
     TruncationResult truncation =
-        TruncateConversation(messages, 0.5, *options.ids, Now(options.now_ms));
+        TruncateConversation(messages, 0.5, *options.ids, NowMs(options.now_ms));
     result.truncation_id = std::move(truncation.truncation_id);
     result.messages_removed = truncation.messages_removed;
     // One estimate for the system prompt, one per visible message, each

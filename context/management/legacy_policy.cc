@@ -1,6 +1,5 @@
 #include "context/management/legacy_policy.h"
 
-#include <chrono>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -10,13 +9,6 @@
 
 namespace ctxmem::context {
 namespace {
-
-double Now(const std::function<double()>& now_ms) {
-  if (now_ms) return now_ms();
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
-}
 
 // The closing request of the legacy summarising call (this project's text;
 // the instruction itself goes in the system prompt in this era).
@@ -63,7 +55,7 @@ SummarizeOutcome LegacySummarizeConversation(History& messages, const SummarizeO
       messages.size() > kLegacyMessagesToKeep ? messages.size() - kLegacyMessagesToKeep : 0;
   const History before_keep(messages.begin(),
                             messages.begin() + static_cast<std::ptrdiff_t>(keep_start));
-  const History to_summarize = LegacyGetMessagesSinceLastSummary(before_keep, Now(options.now_ms));
+  const History to_summarize = LegacyGetMessagesSinceLastSummary(before_keep, NowMs(options.now_ms));
   if (to_summarize.size() <= 1) {
     outcome.error = messages.size() <= kLegacyMessagesToKeep + 1 ? kErrorNotEnoughMessages
                                                                   : kErrorCondensedRecently;

@@ -1,8 +1,16 @@
 #include "context/management/manage_types.h"
 
+#include <chrono>
 #include <cmath>
 
 namespace ctxmem::context {
+
+double NowMs(const std::function<double()>& now_ms) {
+  if (now_ms) return now_ms();
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+}
 
 double AllowedTokens(double context_window, double max_tokens) {
   const double reserved =

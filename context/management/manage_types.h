@@ -52,6 +52,9 @@ class SequentialIds : public IdSource {
   uint64_t count_ = 0;
 };
 
+// Date.now(): `now_ms()` when given (reproducible runs), else the clock.
+double NowMs(const std::function<double()>& now_ms);
+
 // What the summarising model is sent (context-reference.md §2.1 steps 5-8).
 struct SummarizationRequest {
   std::string system_prompt;
