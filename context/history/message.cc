@@ -113,9 +113,14 @@ using internal::PackedRecord;
 
 constexpr uint64_t kNoEstimate = ~uint64_t{0};
 
+// A record of `size` packed bytes, one reference, its bytes to be written.
+PackedRecord* AllocateRecord(size_t size, uint64_t estimate) {
+  void* block = ::operator new(sizeof(PackedRecord) + size);
+  return new (block) PackedRecord{{1}, static_cast<uint32_t>(size), {estimate}};
+}
+
 PackedRecord* NewRecord(std::string_view packed, uint64_t estimate) {
-  void* block = ::operator new(sizeof(PackedRecord) + packed.size());
-  auto* record = new (block) PackedRecord{{1}, static_cast<uint32_t>(packed.size()), {estimate}};
+  PackedRecord* record = AllocateRecord(packed.size(), estimate);
   std::memcpy(record->bytes(), packed.data(), packed.size());
   return record;
 }
@@ -297,8 +302,7 @@ void Message::Rewrite(std::string_view key, const std::string* value) {
   const uint64_t estimate = key == kContent || record_ == nullptr
                                 ? kNoEstimate
                                 : record_->estimate.load(std::memory_order_relaxed);
-  void* block = ::operator new(sizeof(PackedRecord) + size);
-  auto* record = new (block) PackedRecord{{1}, static_cast<uint32_t>(size), {estimate}};
+  PackedRecord* record = AllocateRecord(size, estimate);
   uint8_t* out = record->bytes();
   auto put = [&out](const void* data, size_t n) {
     if (n > 0) std::memcpy(out, data, n);

@@ -26,9 +26,8 @@ bool IsVocabularyKey(std::string_view key) {
 
 uint32_t VocabularyIntern(std::string_view text) {
   if (text.size() > kMaxVocabularyString) return 0;
-  intern::Interner& table = Table();
-  if (std::optional<intern::Symbol> found = table.Lookup(text)) return found->id;
-  absl::StatusOr<intern::Symbol> symbol = table.TryIntern(text);
+  // TryIntern finds a present string without locking before it inserts.
+  absl::StatusOr<intern::Symbol> symbol = Table().TryIntern(text);
   return symbol.ok() ? symbol->id : 0;
 }
 
