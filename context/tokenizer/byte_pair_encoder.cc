@@ -78,39 +78,29 @@ void CacheStore(CachedPiece& slot, uint16_t encoding, std::string_view piece, co
 
 }  // namespace
 
-void BytePairEncoder::EncodeUncached(std::string_view piece, std::vector<uint32_t>& out) const {
-  if (piece.size() <= kMergeLoopMaxBytes) {
-    EncodeByMergeLoop(piece, out);
-  } else {
-    EncodeByBacktracking(piece, out);
-  }
-}
-
-void BytePairEncoder::EncodeNonToken(std::string_view piece, uint64_t hash,
-                                     std::vector<uint32_t>& out) const {
+void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const {
   if (piece.size() > CachedPiece::kMaxBytes) {
-    EncodeUncached(piece, out);
+    EncodeByBacktracking(piece, out);
     return;
   }
-  CachedPiece& slot = CacheSlot(hash);
+  CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
   if (CacheHit(slot, cache_tag_, piece)) {
     out.insert(out.end(), slot.ids, slot.ids + slot.id_count);
     return;
   }
   const size_t first = out.size();
-  EncodeUncached(piece, out);
+  EncodeByBacktracking(piece, out);
   CacheStore(slot, cache_tag_, piece, out.data() + first, out.size() - first);
 }
 
-size_t BytePairEncoder::CountNonToken(std::string_view piece, uint64_t hash) const {
+size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
   if (piece.size() <= CachedPiece::kMaxBytes) {
-    if (const CachedPiece& slot = CacheSlot(hash); CacheHit(slot, cache_tag_, piece)) {
-      return slot.id_count;
-    }
+    const CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
+    if (CacheHit(slot, cache_tag_, piece)) return slot.id_count;
   }
   std::vector<uint32_t>& tokens = ThreadScratch().tokens;
   tokens.clear();
-  EncodeNonToken(piece, hash, tokens);
+  EncodeNonToken(piece, tokens);
   return tokens.size();
 }
 
@@ -133,7 +123,7 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   ids.resize(n);
   for (size_t i = 0; i <= n; ++i) starts[i] = static_cast<uint32_t>(i);
   for (size_t i = 0; i < n; ++i) ids[i] = image_.ByteToken(bytes[i]);
-  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.FindTwoBytes(bytes + i);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.Find(bytes + i, 2);
   ranks[n - 1] = kNoRank;
   ranks[n] = kNoRank;
   // starts[0..parts] are the boundaries, ids[0..parts) the parts' tokens,
@@ -142,9 +132,7 @@ void BytePairEncoder::EncodeByMergeLoop(std::string_view piece, std::vector<uint
   auto joined_rank = [&](size_t i) -> uint32_t {
     // Rank of parts i and i+1 joined: bytes [starts[i], starts[i+2]).
     if (i + 2 > parts) return kNoRank;
-    const uint32_t length = starts[i + 2] - starts[i];
-    return length == 2 ? image_.FindTwoBytes(bytes + starts[i])
-                       : image_.Find(bytes + starts[i], length);
+    return image_.Find(bytes + starts[i], starts[i + 2] - starts[i]);
   };
   while (true) {
     uint32_t best = kNoRank;
@@ -295,10 +283,11 @@ BytePairEncoder::RunShortcut BytePairEncoder::EncodeRun(std::string_view piece, 
   // S, cut after its last T. The run is maximal, so a T that ends after
   // `begin` lies inside it.
   Backtrack(bytes, begin + 4 * t, out);
+  const std::vector<uint8_t>& lengths = ThreadScratch().lengths;  // of out[first...]
   size_t kept = out.size();
   size_t at = begin + 4 * t;  // where out[kept - 1] ends
   while (kept > first && out[kept - 1] != repeated) {
-    at -= image_.TokenLength(out[kept - 1]);
+    at -= lengths[kept - 1 - first];
     --kept;
   }
   if (kept == first || at <= begin) {
@@ -312,7 +301,7 @@ BytePairEncoder::RunShortcut BytePairEncoder::EncodeRun(std::string_view piece, 
   const size_t tail = out.size();
   Backtrack(bytes + from, n - from, out);
   size_t x = from;  // where out[i] starts
-  for (size_t i = tail; i < out.size() && x < end; x += image_.TokenLength(out[i]), ++i) {
+  for (size_t i = tail; i < out.size() && x < end; x += lengths[i - tail], ++i) {
     if (out[i] != repeated || (x - at) % t != 0) continue;
     // Keep S, then T^m over [at, x), then F from out[i] on.
     out.erase(out.begin() + static_cast<ptrdiff_t>(tail), out.begin() + static_cast<ptrdiff_t>(i));
@@ -368,6 +357,9 @@ void BytePairEncoder::Backtrack(const unsigned char* bytes, size_t n,
       // back to the merge loop rather than guess.
       out.resize(first);
       EncodeByMergeLoop(std::string_view(reinterpret_cast<const char*>(bytes), n), out);
+      for (size_t i = first; i < out.size(); ++i) {
+        lengths.push_back(static_cast<uint8_t>(image_.TokenLength(out[i])));
+      }
       return;
     }
     // Nothing fits at pos: give up the previous token and try the tokens

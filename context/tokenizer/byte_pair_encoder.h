@@ -2,16 +2,17 @@
 //
 // tiktoken merges a piece by repeatedly joining the adjacent pair whose joined
 // bytes have the lowest rank (leftmost on ties), which is quadratic in the
-// piece's length. This encoder gives the same ids by three routes:
-//   - a piece that is itself a token: one hash lookup (most pieces of text);
-//   - a short piece: tiktoken's own merge loop over a small stack array;
-//   - a long piece: the backtracking encoder published with GitHub's `bpe`
+// piece's length. This encoder gives the same ids by two routes:
+//   - a piece that is itself a token (most pieces of text): one trie walk;
+//   - any other piece: the backtracking encoder published with GitHub's `bpe`
 //     crate: take the longest token that is a prefix, keep it if BPE could
 //     leave it next to the previous token (checked by replaying the two
 //     tokens' merges), else try shorter prefixes, else step back. Linear in
 //     practice, so a 100 KB piece costs about what 100 KB of prose costs.
 //     A long run of one byte (`=` x 20,000) inside such a piece costs two
 //     short passes around a token T repeated in between (EncodeRun).
+// tiktoken's merge loop itself is kept as EncodeByMergeLoop, the reference
+// the tests hold the backtracking encoder to.
 //
 // Thread-safe: all state is the read-only image plus per-call scratch.
 
@@ -29,36 +30,29 @@ namespace ctxmem::context::tokenizer {
 
 class BytePairEncoder {
  public:
-  // Pieces up to this many bytes that are not tokens take the merge loop;
-  // longer ones take the backtracking encoder (chosen by benchmark: the merge
-  // loop's quadratic term is still cheaper below it).
-  static constexpr size_t kMergeLoopMaxBytes = 16;
-
   explicit BytePairEncoder(internal::ImageView image)
       : image_(image), cache_tag_(CacheTag(image)) {}
 
   // Appends the ids of `piece` (non-empty) to `out`.
   void EncodePiece(std::string_view piece, std::vector<uint32_t>& out) const {
     const auto* data = reinterpret_cast<const unsigned char*>(piece.data());
-    const uint64_t hash = internal::HashTokenBytes(data, piece.size());
-    const uint32_t whole = image_.FindHashed(data, piece.size(), hash);
+    const uint32_t whole = image_.Find(data, piece.size());
     if (whole != internal::kNoToken) {
       out.push_back(whole);
       return;
     }
-    EncodeNonToken(piece, hash, out);
+    EncodeNonToken(piece, out);
   }
 
   // The number of ids EncodePiece would append.
   size_t CountPiece(std::string_view piece) const {
     const auto* data = reinterpret_cast<const unsigned char*>(piece.data());
-    const uint64_t hash = internal::HashTokenBytes(data, piece.size());
-    if (image_.FindHashed(data, piece.size(), hash) != internal::kNoToken) return 1;
-    return CountNonToken(piece, hash);
+    if (image_.Find(data, piece.size()) != internal::kNoToken) return 1;
+    return CountNonToken(piece);
   }
 
-  // The two strategies, exposed so tests can hold them to each other and
-  // benchmarks can time them; EncodePiece picks one.
+  // tiktoken's algorithm and this encoder's, exposed so tests can hold them
+  // to each other and benchmarks can time them.
   void EncodeByMergeLoop(std::string_view piece, std::vector<uint32_t>& out) const;
   void EncodeByBacktracking(std::string_view piece, std::vector<uint32_t>& out) const;
 
@@ -70,11 +64,12 @@ class BytePairEncoder {
  private:
   // A piece that is not a token: through the calling thread's piece cache
   // (text repeats its words, and a cached piece costs one probe instead of
-  // a merge), else by the strategy its length calls for.
-  void EncodeNonToken(std::string_view piece, uint64_t hash, std::vector<uint32_t>& out) const;
-  size_t CountNonToken(std::string_view piece, uint64_t hash) const;
-  void EncodeUncached(std::string_view piece, std::vector<uint32_t>& out) const;
-  // The backtracking encoder proper, without the shortcut for runs.
+  // an encoding), else by backtracking.
+  void EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const;
+  size_t CountNonToken(std::string_view piece) const;
+  // The backtracking encoder proper, without the shortcut for runs. Leaves
+  // the byte length of each id it appended in the thread's scratch
+  // (BacktrackedLengths), so callers need not look tokens up again.
   void Backtrack(const unsigned char* bytes, size_t n, std::vector<uint32_t>& out) const;
   // The shortcut for a maximal run of one byte at [begin, end) of the piece
   // (byte_pair_encoder.cc says why it is exact). Leaves `out` unchanged

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "context/tokenizer/internal/embedded_images.h"
 #include "gtest/gtest.h"
@@ -59,14 +60,56 @@ TEST_P(BytePairEncoderTest, ImageHasEveryTokenAndByte) {
     EXPECT_EQ(image.TokenBytes(id), std::string(1, static_cast<char>(b)));
     EXPECT_EQ(image.ByteToken(b), id) << byte;
   }
-  for (int pair = 0; pair < 65536; ++pair) {
-    const unsigned char two[2] = {static_cast<unsigned char>(pair), static_cast<unsigned char>(pair >> 8)};
-    ASSERT_EQ(image.FindTwoBytes(two), image.Find(two, 2)) << pair;
-  }
+  // Every token is found by its bytes, and nothing else is: two-byte strings
+  // and each token with a byte added or removed are tokens exactly when the
+  // rank file (Decode's tables) says so.
+  absl::flat_hash_map<std::string_view, uint32_t> tokens;
   for (uint32_t id = 0; id < image.token_count(); ++id) {
+    tokens.emplace(image.TokenBytes(id), id);
     ASSERT_EQ(image.Find(image.TokenBytes(id)), id);
   }
+  auto expected = [&](std::string_view bytes) {
+    auto it = tokens.find(bytes);
+    return it == tokens.end() ? internal::kNoToken : it->second;
+  };
+  for (int pair = 0; pair < 65536; ++pair) {
+    const char two[2] = {static_cast<char>(pair), static_cast<char>(pair >> 8)};
+    ASSERT_EQ(image.Find(std::string_view(two, 2)), expected(std::string_view(two, 2))) << pair;
+  }
+  for (uint32_t id = 0; id < image.token_count(); ++id) {
+    const std::string bytes(image.TokenBytes(id));
+    const std::string shorter = bytes.substr(0, bytes.size() - 1);
+    ASSERT_EQ(image.Find(shorter), expected(shorter)) << id;
+    const std::string longer = bytes + static_cast<char>(id * 31);
+    ASSERT_EQ(image.Find(longer), expected(longer)) << id;
+  }
   EXPECT_EQ(image.Find(std::string(300, 'q')), internal::kNoToken);
+  EXPECT_EQ(image.Find(std::string_view()), internal::kNoToken);
+}
+
+TEST_P(BytePairEncoderTest, PairTableInvertsSplits) {
+  const ImageView& image = encoder_->image();
+  absl::flat_hash_map<uint64_t, uint32_t> pairs;
+  for (uint32_t id = 0; id < image.token_count(); ++id) {
+    const uint32_t left = image.SplitLeft(id), right = image.SplitRight(id);
+    if (left == id) {
+      ASSERT_EQ(right, id);
+      continue;
+    }
+    ASSERT_LT(left, id);
+    ASSERT_LT(right, id);
+    ASSERT_EQ(std::string(image.TokenBytes(left)) + std::string(image.TokenBytes(right)),
+              image.TokenBytes(id));
+    ASSERT_EQ(image.PairLookup(left, right), id);
+    pairs.emplace(internal::PairKey(left, right), id);
+  }
+  // Pairs that are no split, a million of them, merge into nothing.
+  std::mt19937 rng(5);
+  for (int round = 0; round < 1'000'000; ++round) {
+    const uint32_t left = rng() % image.token_count(), right = rng() % image.token_count();
+    auto it = pairs.find(internal::PairKey(left, right));
+    ASSERT_EQ(image.PairLookup(left, right), it == pairs.end() ? internal::kNoToken : it->second);
+  }
 }
 
 TEST_P(BytePairEncoderTest, LongestPrefixMatchesBruteForce) {

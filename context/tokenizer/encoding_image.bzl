@@ -35,7 +35,8 @@ def encoding_image(name, rank_file, sha256, symbol, visibility = None):
         cmd = "\n".join([
             "cat > $@ <<'ASM'",
             "  .section .rodata",
-            "  .balign 64",
+            # internal/encoding_image.h: kDecodeSectionAlignment.
+            "  .balign 65536",
             "  .globl %s" % symbol,
             "  .type %s, @object" % symbol,
             "%s:" % symbol,

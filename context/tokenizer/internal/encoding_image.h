@@ -3,78 +3,72 @@
 // and embedded in the binary, so loading an encoding is a header check and the
 // pages are faulted in only as the encoder touches them.
 //
-// Everything is little-endian and 64-byte aligned. Token ids are ranks: the
-// rank files of OpenAI's encodings are dense (ranks 0..n-1), which the compiler
-// checks, so the BPE merge priority of a token is its id.
+// Everything is little-endian and sections are 64-byte aligned. Token ids are
+// ranks: the rank files of OpenAI's encodings are dense (ranks 0..n-1), which
+// the compiler checks, so the BPE merge priority of a token is its id.
 //
-// Sections (offsets from the start of the blob):
+// Counting touches only the first four sections, sized so that all of them
+// together stay under the rank file's own size (the resident-memory budget):
 //   byte_tokens[256] uint32  the token of each single byte (every byte is one)
-//   ascii_pairs[1<<14] uint32  the token of each two-byte ASCII string,
-//                            at b0 | b1 << 7, or kNoToken: the merge loop's
-//                            most common lookups, one read from 64 KiB
-//                            instead of a hash probe.
-//   offsets[n+1]     uint32  token i's bytes are bytes[offsets[i], offsets[i+1])
-//   bytes[]          uint8   every token's bytes, in id order
-//   hash[1<<bits]    uint32  open addressing, linear probing, over the token
-//                            bytes (token_hash.h). A slot is kEmptySlot or
-//                            (tag << kIdBits) | id, tag = the hash's top bits.
+//   trie[slots]      uint32  a double-array trie over the token bytes whose
+//                            single-path subtrees are cut off into `tails`;
+//                            it holds the token ids, so one walk answers both
+//                            "is this piece a token" and "which tokens prefix
+//                            this text" (TrieSlot below).
+//   tails[]          uint8   the cut-off subtrees (TailRecord below).
 //   split[n]         36-bit  the two tokens BPE merged to make token i, or
 //                            (i, i) for a token no valid merge produces:
-//                            left | right << 18 at bit 36 * i (SplitEntry),
-//                            padded by 16 bytes for the 64-bit loads.
-//   pairs[1<<pbits]  uint32  open addressing over (left, right) token pairs:
-//                            (tag << kIdBits) | the token BPE merges them
-//                            into (verified against split[]), or kEmptySlot.
-//   pair_filter[w]   uint64  a blocked Bloom filter over the same pairs
-//                            (PairFilterWord/PairFilterBits), ~10 bits a
-//                            pair: a pair that merges into nothing is
-//                            mostly answered from a table a quarter the
-//                            size of `pairs`.
-//   trie[slots]      uint32  a double-array trie over the token bytes with the
-//                            token ids in it (see TrieSlot below), for
-//                            longest-prefix matches.
-//
-// The hot path of ordinary text (whole pieces found in `hash`, short pieces
-// merged with it) touches only offsets, bytes and hash; split, pairs,
-// pair_filter and trie serve the linear-time encoder of long pieces.
+//                            left | right << 18 at bit 36 * i (SplitEntry).
+//   pair_pilots[b]   uint16  a perfect hash over the (left, right) pairs of
+//   pair_slots[m]    24-bit  `split`: a pair's bucket names a pilot, the
+//                            pilot its slot, and the slot holds the merged
+//                            token and a fingerprint (PairHash below).
+// Decode alone reads the last two. They start at a multiple of
+// kDecodeSectionAlignment (64 KiB; the image is linked at that alignment), so
+// the kernel's fault-around, which maps the aligned 64 KiB block around a
+// faulting page of a file, never maps them while counting:
+//   offsets[n+1]     uint32  token i's bytes are bytes[offsets[i], offsets[i+1])
+//   bytes[]          uint8   every token's bytes, in id order
 
 #ifndef CTXMEM_CONTEXT_TOKENIZER_INTERNAL_ENCODING_IMAGE_H_
 #define CTXMEM_CONTEXT_TOKENIZER_INTERNAL_ENCODING_IMAGE_H_
 
 #include <cstdint>
 
+#include "context/tokenizer/internal/token_hash.h"
+
 namespace ctxmem::context::tokenizer::internal {
 
 inline constexpr char kImageMagic[8] = {'C', 'T', 'X', 'T', 'O', 'K', '0', '1'};
-inline constexpr uint32_t kImageVersion = 3;
+inline constexpr uint32_t kImageVersion = 4;
 inline constexpr uint32_t kNoToken = 0xFFFFFFFFu;
-inline constexpr uint32_t kEmptySlot = 0xFFFFFFFFu;
 
-// Token ids fit in kIdBits; the hash slot keeps the remaining bits as a tag so
-// most probes that miss never touch the token bytes.
+inline constexpr uint64_t kDecodeSectionAlignment = 65536;
+
 inline constexpr int kIdBits = 18;
 inline constexpr uint32_t kIdMask = (1u << kIdBits) - 1;
-inline constexpr uint32_t kMaxTokens = kIdMask;  // kEmptySlot must not be a valid slot
+// kIdMask itself marks an empty pair slot, so it is never a token.
+inline constexpr uint32_t kMaxTokens = kIdMask;
 
 struct ImageHeader {
   char magic[8];
   uint32_t version;
   uint32_t token_count;
   uint32_t token_bytes_size;
-  uint32_t hash_bits;
-  uint32_t trie_slots;
   uint32_t max_token_length;
+  uint32_t trie_slots;
+  uint32_t tail_bytes;
+  uint32_t pair_buckets;
+  uint32_t pair_slots;
+  uint64_t pair_seed;
   uint64_t byte_tokens_offset;
-  uint64_t ascii_pairs_offset;
+  uint64_t trie_offset;
+  uint64_t tails_offset;
+  uint64_t split_offset;
+  uint64_t pair_pilots_offset;
+  uint64_t pair_slots_offset;
   uint64_t offsets_offset;
   uint64_t bytes_offset;
-  uint64_t hash_offset;
-  uint64_t split_offset;
-  uint64_t trie_offset;
-  uint64_t pair_offset;
-  uint32_t pair_bits;
-  uint32_t pair_filter_words_log2;
-  uint64_t pair_filter_offset;
   uint64_t total_size;
   // FNV-1a over the rank file the image was compiled from, for diagnostics.
   uint64_t source_fingerprint;
@@ -86,26 +80,27 @@ static_assert(sizeof(ImageHeader) == 128);
 // slot holds a node (kind != 0) labelled c. Because no two nodes share a base,
 // the label alone proves ownership: a slot t labelled c can only belong to the
 // node whose base is t - c.
-//   bits 30-31  kind: 0 = free or a token id (see kBranchToken),
-//               kBranch, kBranchToken or kLeaf
-//   bits 22-29  label (the byte that leads to this node)
-//   bits 0-21   kBranch, kBranchToken: base of the node's children;
-//               kLeaf (a token no other token extends): the token's id
+//   bits 29-31  kind: 0 = free or a token id (see kBranchToken), else below
+//   bits 21-28  label (the byte that leads to this node)
+//   bits 0-20   kBranch, kBranchToken: base of the node's children;
+//               kLeaf (a token no other token extends): the token's id;
+//               kTail (a node below which the trie is one path): the offset
+//               of its TailRecord in `tails`
 // A kBranchToken node's id is the whole slot base + 256 (kind 0, so no walk
-// mistakes it for a child): ids sit in the trie, so a longest-prefix match
-// needs no hash lookup.
+// mistakes it for a child).
 struct TrieSlot {
   static constexpr uint32_t kBranch = 1;
   static constexpr uint32_t kBranchToken = 2;
   static constexpr uint32_t kLeaf = 3;
-  static constexpr int kKindShift = 30;
-  static constexpr int kLabelShift = 22;
-  static constexpr uint32_t kBaseMask = (uint32_t{1} << 22) - 1;
+  static constexpr uint32_t kTail = 4;
+  static constexpr int kKindShift = 29;
+  static constexpr int kLabelShift = 21;
+  static constexpr uint32_t kPayloadMask = (uint32_t{1} << 21) - 1;
   // Where a kBranchToken node keeps its id, relative to its base.
   static constexpr uint32_t kIdOffset = 256;
 
-  static constexpr uint32_t Make(uint32_t kind, uint8_t label, uint32_t base_or_id) {
-    return (kind << kKindShift) | (uint32_t{label} << kLabelShift) | base_or_id;
+  static constexpr uint32_t Make(uint32_t kind, uint8_t label, uint32_t payload) {
+    return (kind << kKindShift) | (uint32_t{label} << kLabelShift) | payload;
   }
   static constexpr uint32_t Kind(uint32_t slot) { return slot >> kKindShift; }
   static constexpr uint8_t Label(uint32_t slot) {
@@ -115,8 +110,29 @@ struct TrieSlot {
   static constexpr bool IsChild(uint32_t slot, uint8_t c) {
     return Kind(slot) != 0 && Label(slot) == c;
   }
-  static constexpr uint32_t Base(uint32_t slot) { return slot & kBaseMask; }
+  static constexpr uint32_t Payload(uint32_t slot) { return slot & kPayloadMask; }
 };
+
+// A tail: the rest of a trie path below a kTail node (the node itself is
+// reached through the double array), as one record:
+//   byte 0          m, the bytes on the path below the node (1..255)
+//   bytes 1..m      those bytes
+//   then (m + 8) / 8 bytes: bit j (LSB first) set iff the node j bytes below
+//                   the kTail node is a token (bit m, the path's end, always is)
+//   then the ids of those tokens in path order, kIdBits each, LSB first from
+//                   the next byte (the section is padded for 4-byte loads).
+// Most of the trie lies on such paths (o200k_base: 349,000 of its 422,000
+// nodes), and a tail spends a byte on a node where the double array spends a
+// four-byte slot.
+struct TailRecord {
+  static constexpr uint32_t BitmapBytes(uint32_t m) { return (m + 8) / 8; }
+  static constexpr uint32_t IdsOffset(uint32_t m) { return 1 + m + BitmapBytes(m); }
+};
+
+// What PrefixTokens hands out for a token found on a tail, instead of a trie
+// slot: this kind, then the bit position of the id in `tails`.
+inline constexpr uint32_t kTailTokenKind = 5;
+inline constexpr uint32_t kTailBitMask = (uint32_t{1} << TrieSlot::kKindShift) - 1;
 
 // Token i's split entry: left | right << kIdBits, 36 bits at bit 36 * i.
 inline constexpr int kSplitBits = 36;
@@ -124,30 +140,38 @@ static_assert(2 * kIdBits == kSplitBits);
 inline constexpr uint64_t SplitEntryByte(uint32_t id) { return (uint64_t{id} * kSplitBits) / 8; }
 inline constexpr int SplitEntryShift(uint32_t id) { return static_cast<int>(id & 1) * 4; }
 
-// The key of a (left, right) token pair for the pairs table.
+// The pair table: a perfect hash (the PTHash construction) over the pairs of
+// `split`. A pair's 64-bit hash picks a bucket from its low half; the bucket's
+// pilot, chosen at build time so that no two pairs share a slot, moves the
+// hash to its slot. A slot is the merged token's id and kPairFingerprintBits
+// of the pair's hash: most pairs that merge into nothing are turned away by
+// the fingerprint, the rest by the merged token's split entry.
+inline constexpr int kPairSlotBytes = 3;
+inline constexpr int kPairFingerprintBits = 8 * kPairSlotBytes - kIdBits;
+
 inline constexpr uint64_t PairKey(uint32_t left, uint32_t right) {
   return (uint64_t{left} << 32) | right;
 }
-
-// The pair filter: a pair's hash sets three bits of one 64-bit word. The
-// word and bits come from hash bits above those that index the pair table
-// (the low pair_bits <= 18 of o200k and cl100k), so that a pair whose probe
-// would be long is not more likely to pass the filter; an answer never
-// depends on the filter, which only spares lookups of absent pairs.
-inline constexpr uint32_t kMaxPairFilterWordsLog2 = 16;
-inline constexpr uint32_t PairFilterWord(uint64_t hash, uint32_t words_log2) {
-  return static_cast<uint32_t>(hash >> 18) & ((uint32_t{1} << words_log2) - 1);
+inline uint64_t PairHash(uint32_t left, uint32_t right, uint64_t seed) {
+  return MixTokenHash(PairKey(left, right) ^ seed);
 }
-inline constexpr uint64_t PairFilterBits(uint64_t hash) {
-  return (uint64_t{1} << ((hash >> 34) & 63)) | (uint64_t{1} << ((hash >> 40) & 63)) |
-         (uint64_t{1} << ((hash >> 46) & 63));
+inline constexpr uint32_t PairBucket(uint64_t hash, uint32_t buckets) {
+  return static_cast<uint32_t>((uint64_t{static_cast<uint32_t>(hash)} * buckets) >> 32);
 }
-
-// The tag kept beside an id in a hash slot: the hash's top bits, so most
-// probes of other keys are rejected without touching the token tables.
-inline constexpr uint32_t SlotTag(uint64_t hash) {
-  return static_cast<uint32_t>(hash >> (64 - (32 - kIdBits)));
+// From the hash's lowest bits: the bucket is decided by the upper bits of the
+// low half and the slot by the upper half, so pairs that meet in a slot
+// rarely share a fingerprint.
+inline constexpr uint32_t PairFingerprint(uint64_t hash) {
+  return static_cast<uint32_t>(hash) & ((uint32_t{1} << kPairFingerprintBits) - 1);
 }
+inline constexpr uint32_t PairSlotIndex(uint64_t hash, uint16_t pilot, uint32_t slots) {
+  const uint64_t moved = hash ^ (uint64_t{pilot} * 0x9e3779b97f4a7c15ULL);
+  return static_cast<uint32_t>((static_cast<unsigned __int128>(moved) * slots) >> 64);
+}
+inline constexpr uint32_t MakePairSlot(uint32_t id, uint32_t fingerprint) {
+  return id | (fingerprint << kIdBits);
+}
+inline constexpr uint32_t kEmptyPairSlot = kIdMask;
 
 }  // namespace ctxmem::context::tokenizer::internal
 

@@ -25,21 +25,22 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
     return absl::DataLossError("encoding image has the wrong magic or version");
   }
   const uint64_t n = header->token_count;
-  if (n == 0 || n > kMaxTokens || header->total_size != size || header->hash_bits > 31 ||
-      header->hash_bits < 1 || (uint64_t{1} << header->hash_bits) <= n ||
-      header->trie_slots == 0 || header->trie_slots > TrieSlot::kBaseMask ||
+  // The readers load whole words past the last entry of the packed sections,
+  // which the compiler pads: 4 bytes for tails and pair slots, 8 for split.
+  if (n == 0 || n > kMaxTokens || header->total_size != size ||
+      header->max_token_length == 0 || header->max_token_length > 255 ||
+      header->trie_slots == 0 || header->trie_slots > TrieSlot::kPayloadMask ||
+      header->tail_bytes > kTailBitMask / 8 || header->pair_buckets == 0 ||
+      header->pair_slots < n / 2 ||
       !SectionFits(header->byte_tokens_offset, 256 * 4, size) ||
-      !SectionFits(header->ascii_pairs_offset, (1 << 14) * 4, size) ||
-      !SectionFits(header->offsets_offset, (n + 1) * 4, size) ||
-      !SectionFits(header->bytes_offset, header->token_bytes_size, size) ||
-      !SectionFits(header->hash_offset, (uint64_t{1} << header->hash_bits) * 4, size) ||
-      !SectionFits(header->split_offset, SplitEntryByte(static_cast<uint32_t>(n)) + 16, size) ||
       !SectionFits(header->trie_offset, uint64_t{header->trie_slots} * 4, size) ||
-      header->pair_bits < 1 || header->pair_bits > 31 ||
-      !SectionFits(header->pair_offset, (uint64_t{1} << header->pair_bits) * 4, size) ||
-      header->pair_filter_words_log2 > kMaxPairFilterWordsLog2 ||
-      !SectionFits(header->pair_filter_offset, (uint64_t{8} << header->pair_filter_words_log2),
-                   size)) {
+      !SectionFits(header->tails_offset, uint64_t{header->tail_bytes} + 4, size) ||
+      !SectionFits(header->split_offset, SplitEntryByte(static_cast<uint32_t>(n)) + 8, size) ||
+      !SectionFits(header->pair_pilots_offset, uint64_t{header->pair_buckets} * 2, size) ||
+      !SectionFits(header->pair_slots_offset,
+                   uint64_t{header->pair_slots} * kPairSlotBytes + 4, size) ||
+      !SectionFits(header->offsets_offset, (n + 1) * 4, size) ||
+      !SectionFits(header->bytes_offset, header->token_bytes_size, size)) {
     return absl::DataLossError(absl::StrCat("encoding image header is inconsistent (", n,
                                             " tokens, ", size, " bytes)"));
   }
@@ -47,28 +48,22 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   ImageView view;
   view.header_ = header;
   view.byte_tokens_ = reinterpret_cast<const uint32_t*>(base + header->byte_tokens_offset);
-  view.ascii_pairs_ = reinterpret_cast<const uint32_t*>(base + header->ascii_pairs_offset);
+  view.trie_ = reinterpret_cast<const uint32_t*>(base + header->trie_offset);
+  view.trie_slots_ = header->trie_slots;
+  view.tails_ = base + header->tails_offset;
+  view.split_ = base + header->split_offset;
+  view.pair_pilots_ = reinterpret_cast<const uint16_t*>(base + header->pair_pilots_offset);
+  view.pair_buckets_ = header->pair_buckets;
+  view.pair_slots_ = base + header->pair_slots_offset;
+  view.pair_slot_count_ = header->pair_slots;
+  view.pair_seed_ = header->pair_seed;
   view.offsets_ = reinterpret_cast<const uint32_t*>(base + header->offsets_offset);
   view.bytes_ = base + header->bytes_offset;
-  view.hash_ = reinterpret_cast<const uint32_t*>(base + header->hash_offset);
-  view.hash_mask_ = (1u << header->hash_bits) - 1;
-  view.split_ = base + header->split_offset;
-  view.trie_ = reinterpret_cast<const uint32_t*>(base + header->trie_offset);
-  view.pairs_ = reinterpret_cast<const uint32_t*>(base + header->pair_offset);
-  view.pair_mask_ = (1u << header->pair_bits) - 1;
-  view.trie_slots_ = header->trie_slots;
-  view.pair_filter_ = reinterpret_cast<const uint64_t*>(base + header->pair_filter_offset);
-  view.pair_filter_words_log2_ = header->pair_filter_words_log2;
-  // Only the header and the ends of the offsets are checked: the image comes
-  // from this build (compiled from a rank file whose sha256 the build pinned),
-  // not from user input, and walking every table here would fault all of its
-  // pages in at load time, which is what embedding it avoids.
-  if (view.offsets_[0] != 0 || view.offsets_[n] != header->token_bytes_size) {
-    return absl::DataLossError("encoding image offsets are inconsistent");
-  }
-  if (header->max_token_length > 255) {
-    return absl::DataLossError("encoding image has tokens longer than 255 bytes");
-  }
+  // Only the header is checked: the image comes from this build (compiled
+  // from a rank file whose sha256 the build pinned, and read back token by
+  // token through this very reader by the compiler), not from user input,
+  // and touching the tables here would fault their pages in at load time,
+  // which is what embedding the image avoids.
   return view;
 }
 

@@ -11,7 +11,6 @@
 
 #include "absl/status/statusor.h"
 #include "context/tokenizer/internal/encoding_image.h"
-#include "context/tokenizer/internal/token_hash.h"
 
 namespace ctxmem::context::tokenizer::internal {
 
@@ -27,32 +26,26 @@ class ImageView {
   // The token of the single byte `byte`.
   uint32_t ByteToken(unsigned char byte) const { return byte_tokens_[byte]; }
 
-  // Find(data, 2).
-  uint32_t FindTwoBytes(const unsigned char* data) const {
-    if ((data[0] | data[1]) < 0x80) return ascii_pairs_[data[0] | (uint32_t{data[1]} << 7)];
-    return Find(data, 2);
-  }
-
-  uint32_t TokenLength(uint32_t id) const { return offsets_[id + 1] - offsets_[id]; }
-  std::string_view TokenBytes(uint32_t id) const {
-    return std::string_view(reinterpret_cast<const char*>(bytes_) + offsets_[id],
-                            TokenLength(id));
-  }
-
-  // The token whose bytes are exactly [data, data + size), or kNoToken.
+  // The token whose bytes are exactly [data, data + size), or kNoToken: one
+  // walk down the trie.
   uint32_t Find(const unsigned char* data, size_t size) const {
-    return FindHashed(data, size, HashTokenBytes(data, size));
-  }
-  // Find() for a caller that already has HashTokenBytes(data, size).
-  uint32_t FindHashed(const unsigned char* data, size_t size, uint64_t hash) const {
-    const uint32_t tag = SlotTag(hash);
-    for (uint32_t i = static_cast<uint32_t>(hash) & hash_mask_;; i = (i + 1) & hash_mask_) {
-      const uint32_t slot = hash_[i];
-      if (slot == kEmptySlot) return kNoToken;
-      if ((slot >> kIdBits) != tag) continue;
-      const uint32_t id = slot & kIdMask;
-      const uint32_t begin = offsets_[id];
-      if (offsets_[id + 1] - begin == size && SameBytes(bytes_ + begin, data, size)) return id;
+    if (size == 0) return kNoToken;
+    uint32_t base = TrieSlot::Payload(trie_[0]);
+    for (size_t i = 0;; ++i) {
+      const uint32_t next = base + data[i];
+      if (next >= trie_slots_) return kNoToken;
+      const uint32_t slot = trie_[next];
+      if (!TrieSlot::IsChild(slot, data[i])) return kNoToken;
+      const uint32_t kind = TrieSlot::Kind(slot);
+      if (kind == TrieSlot::kTail) {
+        return FindInTail(TrieSlot::Payload(slot), data + i + 1, size - i - 1);
+      }
+      if (i + 1 == size) {
+        return kind == TrieSlot::kBranch ? kNoToken
+                                         : TokenId({static_cast<uint32_t>(size), slot});
+      }
+      if (kind == TrieSlot::kLeaf) return kNoToken;
+      base = TrieSlot::Payload(slot);
     }
   }
   uint32_t Find(std::string_view bytes) const {
@@ -60,10 +53,10 @@ class ImageView {
   }
 
   // A token that is a prefix of the text a trie walk started at: its length
-  // and its trie slot (TokenId() reads its id from there).
+  // and where its id is (TokenId() reads it).
   struct PrefixToken {
     uint32_t length;
-    uint32_t slot;
+    uint32_t ref;  // a kBranchToken or kLeaf slot, or a kTailTokenKind reference
   };
 
   // Writes every token that is a prefix of [data, data + size) to `out`,
@@ -72,23 +65,32 @@ class ImageView {
   // a token, so for size > 0 there always is one.
   size_t PrefixTokens(const unsigned char* data, size_t size, PrefixToken* out) const {
     size_t count = 0;
-    uint32_t base = TrieSlot::Base(trie_[0]);
+    uint32_t base = TrieSlot::Payload(trie_[0]);
     for (size_t i = 0; i < size; ++i) {
       const uint32_t next = base + data[i];
       if (next >= trie_slots_) break;
       const uint32_t slot = trie_[next];
       if (!TrieSlot::IsChild(slot, data[i])) break;
       const uint32_t kind = TrieSlot::Kind(slot);
+      if (kind == TrieSlot::kTail) {
+        return PrefixTokensInTail(TrieSlot::Payload(slot), data + i + 1, size - i - 1,
+                                  static_cast<uint32_t>(i + 1), out, count);
+      }
       if (kind != TrieSlot::kBranch) out[count++] = {static_cast<uint32_t>(i + 1), slot};
       if (kind == TrieSlot::kLeaf) break;
-      base = TrieSlot::Base(slot);
+      base = TrieSlot::Payload(slot);
     }
     return count;
   }
   uint32_t TokenId(PrefixToken token) const {
-    const uint32_t base = TrieSlot::Base(token.slot);
-    return TrieSlot::Kind(token.slot) == TrieSlot::kLeaf ? base
-                                                        : trie_[base + TrieSlot::kIdOffset];
+    switch (TrieSlot::Kind(token.ref)) {
+      case TrieSlot::kLeaf:
+        return TrieSlot::Payload(token.ref);
+      case TrieSlot::kBranchToken:
+        return trie_[TrieSlot::Payload(token.ref) + TrieSlot::kIdOffset];
+      default:
+        return ReadId(token.ref & kTailBitMask);
+    }
   }
 
   // The longest token that is a prefix of [data, data + size), or kNoToken
@@ -107,33 +109,67 @@ class ImageView {
 
   // The token BPE makes by merging `left` and `right` directly, or kNoToken.
   uint32_t PairLookup(uint32_t left, uint32_t right) const {
-    const uint64_t hash = MixTokenHash(PairKey(left, right));
-    const uint64_t bits = PairFilterBits(hash);
-    if ((pair_filter_[PairFilterWord(hash, pair_filter_words_log2_)] & bits) != bits) {
-      return kNoToken;
-    }
-    const uint64_t want = left | (uint64_t{right} << kIdBits);
-    const uint32_t tag = SlotTag(hash);
-    for (uint32_t i = static_cast<uint32_t>(hash) & pair_mask_;; i = (i + 1) & pair_mask_) {
-      const uint32_t slot = pairs_[i];
-      if (slot == kEmptySlot) return kNoToken;
-      if ((slot >> kIdBits) != tag) continue;
-      const uint32_t merged = slot & kIdMask;
-      if (SplitEntry(merged) == want) return merged;
-    }
+    const uint64_t hash = PairHash(left, right, pair_seed_);
+    const uint16_t pilot = pair_pilots_[PairBucket(hash, pair_buckets_)];
+    uint32_t slot;
+    std::memcpy(&slot, pair_slots_ + size_t{kPairSlotBytes} * PairSlotIndex(hash, pilot, pair_slot_count_),
+                sizeof(slot));
+    slot &= (uint32_t{1} << (8 * kPairSlotBytes)) - 1;
+    if ((slot >> kIdBits) != PairFingerprint(hash)) return kNoToken;
+    const uint32_t merged = slot & kIdMask;
+    if (merged == kEmptyPairSlot) return kNoToken;
+    return SplitEntry(merged) == (left | (uint64_t{right} << kIdBits)) ? merged : kNoToken;
+  }
+
+  // Decode's tables, which counting never reads.
+  uint32_t TokenLength(uint32_t id) const { return offsets_[id + 1] - offsets_[id]; }
+  std::string_view TokenBytes(uint32_t id) const {
+    return std::string_view(reinterpret_cast<const char*>(bytes_) + offsets_[id],
+                            TokenLength(id));
   }
 
  private:
   ImageView() = default;
 
-  // memcmp(a, b, size) == 0, inline for the short keys that most lookups
-  // have (a library call costs more than comparing a few bytes).
-  static bool SameBytes(const unsigned char* a, const unsigned char* b, size_t size) {
-    if (size > 16) return std::memcmp(a, b, size) == 0;
-    for (size_t i = 0; i < size; ++i) {
-      if (a[i] != b[i]) return false;
+  // The id kIdBits wide at bit `bit` of the tails.
+  uint32_t ReadId(uint32_t bit) const {
+    uint32_t word;
+    std::memcpy(&word, tails_ + bit / 8, sizeof(word));
+    return (word >> (bit % 8)) & kIdMask;
+  }
+  // The k-th id of the record at `offset` (whose byte 0 is m).
+  uint32_t TailId(uint32_t offset, uint32_t k) const {
+    return ReadId((offset + TailRecord::IdsOffset(tails_[offset])) * 8 + k * kIdBits);
+  }
+
+  // Find() below a kTail node: `rest` must be the path's bytes up to a token.
+  uint32_t FindInTail(uint32_t offset, const unsigned char* rest, size_t size) const {
+    const unsigned char* record = tails_ + offset;
+    const uint32_t m = record[0];
+    if (size > m || std::memcmp(record + 1, rest, size) != 0) return kNoToken;
+    const unsigned char* bitmap = record + 1 + m;
+    if (((bitmap[size / 8] >> (size % 8)) & 1) == 0) return kNoToken;
+    // The token's ordinal: the set bits before position `size`.
+    uint32_t k = 0;
+    for (size_t byte = 0; byte < size / 8; ++byte) k += __builtin_popcount(bitmap[byte]);
+    k += __builtin_popcount(bitmap[size / 8] & ((1u << (size % 8)) - 1));
+    return TailId(offset, k);
+  }
+
+  // PrefixTokens() below a kTail node `depth` bytes down, `count` found so far.
+  size_t PrefixTokensInTail(uint32_t offset, const unsigned char* rest, size_t size,
+                            uint32_t depth, PrefixToken* out, size_t count) const {
+    const unsigned char* record = tails_ + offset;
+    const uint32_t m = record[0];
+    const unsigned char* bitmap = record + 1 + m;
+    uint32_t bit = (offset + TailRecord::IdsOffset(m)) * 8;
+    for (uint32_t j = 0;; ++j) {
+      if ((bitmap[j / 8] >> (j % 8)) & 1) {
+        out[count++] = {depth + j, (kTailTokenKind << TrieSlot::kKindShift) | bit};
+        bit += kIdBits;
+      }
+      if (j == m || j == size || record[1 + j] != rest[j]) return count;
     }
-    return true;
   }
 
   uint64_t SplitEntry(uint32_t id) const {
@@ -144,18 +180,17 @@ class ImageView {
 
   const ImageHeader* header_ = nullptr;
   const uint32_t* byte_tokens_ = nullptr;
-  const uint32_t* ascii_pairs_ = nullptr;
-  const uint32_t* offsets_ = nullptr;
-  const unsigned char* bytes_ = nullptr;
-  const uint32_t* hash_ = nullptr;
-  uint32_t hash_mask_ = 0;
-  const unsigned char* split_ = nullptr;
   const uint32_t* trie_ = nullptr;
   uint32_t trie_slots_ = 0;
-  const uint32_t* pairs_ = nullptr;
-  uint32_t pair_mask_ = 0;
-  const uint64_t* pair_filter_ = nullptr;
-  uint32_t pair_filter_words_log2_ = 0;
+  const unsigned char* tails_ = nullptr;
+  const unsigned char* split_ = nullptr;
+  const uint16_t* pair_pilots_ = nullptr;
+  uint32_t pair_buckets_ = 0;
+  const unsigned char* pair_slots_ = nullptr;
+  uint32_t pair_slot_count_ = 0;
+  uint64_t pair_seed_ = 0;
+  const uint32_t* offsets_ = nullptr;
+  const unsigned char* bytes_ = nullptr;
 };
 
 }  // namespace ctxmem::context::tokenizer::internal

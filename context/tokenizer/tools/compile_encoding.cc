@@ -7,8 +7,10 @@
 // encoder of long pieces needs: for every token, the pair of tokens BPE merges
 // to make it (following the published construction of GitHub's `bpe` crate:
 // the first prefix/suffix split, longest prefix first, that is itself a valid
-// BPE pair), a table from those pairs back to the token, and a double-array
-// trie that holds the token ids, for longest-prefix matches.
+// BPE pair), a perfect hash from those pairs back to the token, and a trie
+// that holds the token ids, for whole-token and longest-prefix matches. The
+// finished image is read back through the run-time reader, token by token,
+// before it is written.
 
 #include <algorithm>
 #include <cstdint>
@@ -31,12 +33,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "context/tokenizer/internal/encoding_image.h"
+#include "context/tokenizer/internal/image_view.h"
 #include "context/tokenizer/internal/token_hash.h"
 
 namespace ctxmem::context::tokenizer::internal {
 namespace {
 
 constexpr size_t kAlignment = 64;
+// How many free slots the double array's first-fit placement tries per node.
+constexpr int kMaxHolesTried = 8192;
 
 struct Vocabulary {
   std::vector<std::string> tokens;  // indexed by rank
@@ -94,53 +99,25 @@ class ImageBuilder {
       : tokens_(vocabulary.tokens), fingerprint_(vocabulary.fingerprint) {}
 
   absl::StatusOr<std::string> Build() {
-    BuildHashTable();
-    if (auto status = CheckLookups(); !status.ok()) return status;
+    if (auto status = BuildIndex(); !status.ok()) return status;
     BuildNextPrefix();
     BuildSplits();
-    BuildPairTable();
     if (auto status = BuildTrie(); !status.ok()) return status;
-    if (auto status = CheckTrie(); !status.ok()) return status;
-    return Serialize();
+    if (auto status = BuildPairTable(); !status.ok()) return status;
+    std::string image = Serialize();
+    if (auto status = Check(image); !status.ok()) return status;
+    return image;
   }
 
  private:
-  // Inserts `id` into an open-addressing table of 1 << bits slots.
-  static void Insert(std::vector<uint32_t>& table, uint32_t bits, uint64_t hash, uint32_t id) {
-    const uint32_t mask = (1u << bits) - 1;
-    uint32_t i = static_cast<uint32_t>(hash) & mask;
-    while (table[i] != kEmptySlot) i = (i + 1) & mask;
-    table[i] = (SlotTag(hash) << kIdBits) | id;
-  }
-  // Slots for `keys` entries at a load of at most 0.8.
-  static uint32_t TableBits(size_t keys) {
-    uint32_t bits = 4;
-    while ((size_t{1} << bits) * 4 < keys * 5) ++bits;
-    return bits;
-  }
-
   uint32_t Find(std::string_view bytes) const {
-    const uint64_t hash = HashTokenBytes(bytes.data(), bytes.size());
-    const uint32_t mask = (1u << hash_bits_) - 1;
-    for (uint32_t i = static_cast<uint32_t>(hash) & mask;; i = (i + 1) & mask) {
-      const uint32_t slot = hash_[i];
-      if (slot == kEmptySlot) return kNoToken;
-      const uint32_t id = slot & kIdMask;
-      if (tokens_[id] == bytes) return id;
-    }
+    auto it = index_.find(bytes);
+    return it == index_.end() ? kNoToken : it->second;
   }
 
-  void BuildHashTable() {
-    hash_bits_ = TableBits(tokens_.size());
-    hash_.assign(size_t{1} << hash_bits_, kEmptySlot);
+  absl::Status BuildIndex() {
     for (uint32_t id = 0; id < tokens_.size(); ++id) {
-      Insert(hash_, hash_bits_, HashTokenBytes(tokens_[id].data(), tokens_[id].size()), id);
-    }
-  }
-
-  absl::Status CheckLookups() const {
-    for (uint32_t id = 0; id < tokens_.size(); ++id) {
-      if (Find(tokens_[id]) != id) {
+      if (!index_.emplace(tokens_[id], id).second) {
         return absl::InvalidArgumentError(absl::StrCat("token ", id, " is not unique"));
       }
     }
@@ -169,7 +146,7 @@ class ImageBuilder {
   }
 
   uint32_t PairLookup(uint32_t left, uint32_t right) const {
-    auto it = pair_.find((uint64_t{left} << 32) | right);
+    auto it = pair_.find(PairKey(left, right));
     return it == pair_.end() ? kNoToken : it->second;
   }
 
@@ -210,13 +187,50 @@ class ImageBuilder {
       for (uint32_t left = next_prefix_[id]; left != kNoToken; left = next_prefix_[left]) {
         const uint32_t right = Find(std::string_view(token).substr(tokens_[left].size()));
         if (right != kNoToken && left < id && right < id && IsValidPair(left, right)) {
-          pair_.emplace((uint64_t{left} << 32) | right, id);
+          pair_.emplace(PairKey(left, right), id);
           split_.emplace_back(left, right);
           found = true;
           break;
         }
       }
       if (!found) split_.emplace_back(id, id);
+    }
+  }
+
+  // Whether the tokens sorted[lo, hi), which share their first `depth` bytes,
+  // lie on one path: each a prefix of the next.
+  bool OnePath(const std::vector<uint32_t>& sorted, uint32_t lo, uint32_t hi,
+               uint32_t depth) const {
+    for (uint32_t k = lo; k + 1 < hi; ++k) {
+      const std::string& a = tokens_[sorted[k]];
+      const std::string& b = tokens_[sorted[k + 1]];
+      if (b.size() <= a.size() || b.compare(depth, a.size() - depth, a, depth) != 0) return false;
+    }
+    return true;
+  }
+
+  // Appends the TailRecord of the path sorted[lo, hi) below depth `depth`.
+  void AppendTail(const std::vector<uint32_t>& sorted, uint32_t lo, uint32_t hi, uint32_t depth) {
+    const std::string& last = tokens_[sorted[hi - 1]];
+    const uint32_t m = static_cast<uint32_t>(last.size()) - depth;
+    tails_.push_back(static_cast<char>(m));
+    tails_.append(last, depth, m);
+    const size_t bitmap = tails_.size();
+    tails_.append(TailRecord::BitmapBytes(m), '\0');
+    for (uint32_t k = lo; k < hi; ++k) {
+      const uint32_t j = static_cast<uint32_t>(tokens_[sorted[k]].size()) - depth;
+      tails_[bitmap + j / 8] = static_cast<char>(tails_[bitmap + j / 8] | (1 << (j % 8)));
+    }
+    const size_t ids = tails_.size();
+    tails_.append((size_t{hi - lo} * kIdBits + 7) / 8, '\0');
+    for (uint32_t k = lo; k < hi; ++k) {
+      const uint64_t bit = uint64_t{k - lo} * kIdBits;
+      for (int b = 0; b < kIdBits; ++b) {
+        if ((sorted[k] >> b) & 1) {
+          const uint64_t at = bit + b;
+          tails_[ids + at / 8] = static_cast<char>(tails_[ids + at / 8] | (1 << (at % 8)));
+        }
+      }
     }
   }
 
@@ -235,6 +249,7 @@ class ImageBuilder {
     std::vector<uint8_t> used_slot(1, 1);  // the root is slot 0
     std::vector<uint8_t> used_base(1, 1);  // base 0 would let byte 0 reach the root
     trie_.assign(1, 0);
+    tails_.clear();
     std::set<uint32_t> holes;  // unused slots below used_slot.size()
 
     std::deque<Node> queue;
@@ -246,6 +261,19 @@ class ImageBuilder {
     while (!queue.empty()) {
       const Node node = queue.front();
       queue.pop_front();
+      if (node.depth > 0 && OnePath(sorted, node.lo, node.hi, node.depth)) {
+        if (tokens_[sorted[node.hi - 1]].size() == node.depth) {
+          trie_[node.slot] = TrieSlot::Make(TrieSlot::kLeaf, node.label, sorted[node.lo]);
+          continue;
+        }
+        if (tails_.size() > TrieSlot::kPayloadMask) {
+          return absl::ResourceExhaustedError("trie tails too large");
+        }
+        trie_[node.slot] = TrieSlot::Make(TrieSlot::kTail, node.label,
+                                          static_cast<uint32_t>(tails_.size()));
+        AppendTail(sorted, node.lo, node.hi, node.depth);
+        continue;
+      }
       uint32_t token = kNoToken;
       uint32_t lo = node.lo;
       if (node.depth > 0 && tokens_[sorted[lo]].size() == node.depth) {
@@ -262,18 +290,13 @@ class ImageBuilder {
         child_ranges.emplace_back(i, j);
         i = j;
       }
-      if (labels.empty()) {
-        if (token == kNoToken) return absl::InternalError("a trie leaf that is no token");
-        trie_[node.slot] = TrieSlot::Make(TrieSlot::kLeaf, node.label, token);
-        continue;
-      }
       const size_t children = labels.size();
       if (token != kNoToken) labels.push_back(TrieSlot::kIdOffset);
       // First fit among the lowest holes (bounded, so a hole that fits no one
       // costs little), else right after the last used slot.
       uint32_t base = 0;
       int tried = 0;
-      for (auto it = holes.begin(); it != holes.end() && tried < 512; ++it, ++tried) {
+      for (auto it = holes.begin(); it != holes.end() && tried < kMaxHolesTried; ++it, ++tried) {
         if (*it < labels[0]) continue;
         const uint32_t b = *it - labels[0];
         if (b == 0 || (b < used_base.size() && used_base[b])) continue;
@@ -297,7 +320,7 @@ class ImageBuilder {
         while (b < used_base.size() && used_base[b]) ++b;
         base = b;
       }
-      if (base + labels.back() >= TrieSlot::kBaseMask) {
+      if (base + labels.back() >= TrieSlot::kPayloadMask) {
         return absl::ResourceExhaustedError("trie too large");
       }
       if (used_base.size() <= base) used_base.resize(base + 1, 0);
@@ -325,68 +348,98 @@ class ImageBuilder {
     return absl::OkStatus();
   }
 
-  // Every token's walk must end on a node that names it, as ImageView reads it.
-  absl::Status CheckTrie() const {
-    for (uint32_t id = 0; id < tokens_.size(); ++id) {
-      uint32_t slot = trie_[0];
-      for (unsigned char c : tokens_[id]) {
-        const uint32_t next = TrieSlot::Base(slot) + c;
-        if (TrieSlot::Kind(slot) == TrieSlot::kLeaf || next >= trie_.size() ||
-            !TrieSlot::IsChild(trie_[next], c)) {
-          return absl::InternalError(absl::StrCat("token ", id, " is not in the trie"));
-        }
-        slot = trie_[next];
-      }
-      const uint32_t kind = TrieSlot::Kind(slot);
-      const uint32_t found = kind == TrieSlot::kLeaf ? TrieSlot::Base(slot)
-                             : kind == TrieSlot::kBranchToken
-                                 ? trie_[TrieSlot::Base(slot) + TrieSlot::kIdOffset]
-                                 : kNoToken;
-      if (found != id) {
-        return absl::InternalError(absl::StrCat("the trie names token ", id, " ", found));
-      }
+  // The pair table (encoding_image.h): buckets of about kPairsPerBucket pairs,
+  // placed largest first, each with the smallest pilot that moves all of its
+  // pairs to free slots; a load of 0.97. With these figures the hardest
+  // buckets (three pairs at ~93% load, two at ~96%) still succeed in a few
+  // thousand tries, far inside the 65,536 a 16-bit pilot allows; if a bucket
+  // ever runs out, the next seed is tried.
+  absl::Status BuildPairTable() {
+    constexpr uint32_t kPairsPerBucket = 5;
+    std::vector<uint32_t> merged;  // tokens with a split
+    for (uint32_t id = 0; id < split_.size(); ++id) {
+      if (split_[id].first != id) merged.push_back(id);
     }
-    return absl::OkStatus();
+    const uint32_t keys = static_cast<uint32_t>(merged.size());
+    pair_buckets_ = std::max<uint32_t>(1, (keys + kPairsPerBucket - 1) / kPairsPerBucket);
+    pair_slot_count_ = std::max<uint32_t>(keys + 1, static_cast<uint32_t>(keys / 0.97) + 1);
+    for (uint64_t attempt = 0; attempt < 16; ++attempt) {
+      pair_seed_ = MixTokenHash(0x5eed0000 + attempt);
+      std::vector<std::vector<std::pair<uint64_t, uint32_t>>> buckets(pair_buckets_);
+      for (uint32_t id : merged) {
+        const uint64_t hash = PairHash(split_[id].first, split_[id].second, pair_seed_);
+        buckets[PairBucket(hash, pair_buckets_)].emplace_back(hash, id);
+      }
+      std::vector<uint32_t> order(pair_buckets_);
+      for (uint32_t b = 0; b < pair_buckets_; ++b) order[b] = b;
+      std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return buckets[a].size() > buckets[b].size();
+      });
+      pair_pilots_.assign(pair_buckets_, 0);
+      pair_slots_.assign(pair_slot_count_, kEmptyPairSlot);
+      std::vector<uint32_t> positions;
+      bool placed_all = true;
+      for (uint32_t b : order) {
+        const auto& bucket = buckets[b];
+        if (bucket.empty()) continue;
+        bool placed = false;
+        for (uint32_t pilot = 0; pilot <= 0xFFFF && !placed; ++pilot) {
+          positions.clear();
+          bool free = true;
+          for (const auto& [hash, id] : bucket) {
+            const uint32_t at = PairSlotIndex(hash, static_cast<uint16_t>(pilot), pair_slot_count_);
+            if (pair_slots_[at] != kEmptyPairSlot ||
+                std::find(positions.begin(), positions.end(), at) != positions.end()) {
+              free = false;
+              break;
+            }
+            positions.push_back(at);
+          }
+          if (!free) continue;
+          for (size_t k = 0; k < bucket.size(); ++k) {
+            pair_slots_[positions[k]] = MakePairSlot(bucket[k].second, PairFingerprint(bucket[k].first));
+          }
+          pair_pilots_[b] = static_cast<uint16_t>(pilot);
+          placed = true;
+        }
+        if (!placed) {
+          placed_all = false;
+          break;
+        }
+      }
+      if (placed_all) return absl::OkStatus();
+    }
+    return absl::ResourceExhaustedError("no seed gives the pair table a perfect hash");
   }
 
-  static void Align(std::string& out) { out.resize((out.size() + kAlignment - 1) & ~(kAlignment - 1), '\0'); }
+  static void Align(std::string& out) {
+    out.resize((out.size() + kAlignment - 1) & ~(kAlignment - 1), '\0');
+  }
 
-  template <typename T>
-  static uint64_t Append(std::string& out, const std::vector<T>& values) {
+  static uint64_t AppendBytes(std::string& out, std::string_view bytes, size_t padding = 0) {
     Align(out);
     const uint64_t offset = out.size();
-    out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+    out.append(bytes);
+    out.append(padding, '\0');
     return offset;
   }
-
-  void BuildPairTable() {
-    pair_bits_ = TableBits(pair_.size());
-    pair_table_.assign(size_t{1} << pair_bits_, kEmptySlot);
-    for (uint32_t id = 0; id < split_.size(); ++id) {
-      if (split_[id].first == id) continue;
-      Insert(pair_table_, pair_bits_,
-                   MixTokenHash(PairKey(split_[id].first, split_[id].second)), id);
-    }
-    // About 10 bits a pair (3 bits set in one word): ~1% false positives.
-    pair_filter_words_log2_ = 1;
-    while ((size_t{64} << pair_filter_words_log2_) < pair_.size() * 10 &&
-           pair_filter_words_log2_ < kMaxPairFilterWordsLog2) {
-      ++pair_filter_words_log2_;
-    }
-    pair_filter_.assign(size_t{1} << pair_filter_words_log2_, 0);
-    for (const auto& [key, merged] : pair_) {
-      const uint64_t hash = MixTokenHash(key);
-      pair_filter_[PairFilterWord(hash, pair_filter_words_log2_)] |= PairFilterBits(hash);
-    }
+  template <typename T>
+  static uint64_t Append(std::string& out, const std::vector<T>& values, size_t padding = 0) {
+    return AppendBytes(
+        out, std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T)),
+        padding);
   }
 
-  absl::StatusOr<std::string> Serialize() const {
+  std::string Serialize() const {
     ImageHeader header = {};
     std::memcpy(header.magic, kImageMagic, sizeof(header.magic));
     header.version = kImageVersion;
     header.token_count = static_cast<uint32_t>(tokens_.size());
-    header.hash_bits = hash_bits_;
     header.trie_slots = static_cast<uint32_t>(trie_.size());
+    header.tail_bytes = static_cast<uint32_t>(tails_.size());
+    header.pair_buckets = pair_buckets_;
+    header.pair_slots = pair_slot_count_;
+    header.pair_seed = pair_seed_;
     header.source_fingerprint = fingerprint_;
 
     std::vector<uint32_t> offsets;
@@ -400,8 +453,8 @@ class ImageBuilder {
     }
     offsets.push_back(static_cast<uint32_t>(bytes.size()));
     header.token_bytes_size = static_cast<uint32_t>(bytes.size());
-    // 36 bits a token, and 16 bytes of padding: the reader loads 8 bytes.
-    std::vector<char> split_packed(SplitEntryByte(static_cast<uint32_t>(split_.size())) + 16, 0);
+
+    std::string split_packed(SplitEntryByte(static_cast<uint32_t>(split_.size())) + 8, '\0');
     for (uint32_t id = 0; id < split_.size(); ++id) {
       const uint64_t entry = split_[id].first | (uint64_t{split_[id].second} << kIdBits);
       uint64_t word;
@@ -410,47 +463,96 @@ class ImageBuilder {
       std::memcpy(split_packed.data() + SplitEntryByte(id), &word, sizeof(word));
     }
 
+    std::string slots_packed;
+    for (uint32_t slot : pair_slots_) {
+      for (int b = 0; b < kPairSlotBytes; ++b) slots_packed.push_back(static_cast<char>(slot >> (8 * b)));
+    }
+
     std::vector<uint32_t> byte_tokens(256);
     for (int byte = 0; byte < 256; ++byte) {
-      byte_tokens[byte] = Find(std::string(1, static_cast<char>(byte)));  // CheckLookups: found
+      byte_tokens[byte] = Find(std::string(1, static_cast<char>(byte)));  // BuildIndex: found
     }
 
-    std::vector<uint32_t> ascii_pairs(1 << 14);
-    for (uint32_t pair = 0; pair < ascii_pairs.size(); ++pair) {
-      const char bytes[2] = {static_cast<char>(pair & 0x7F), static_cast<char>(pair >> 7)};
-      ascii_pairs[pair] = Find(std::string_view(bytes, 2));
-    }
-
+    // The sections counting reads first, side by side; Decode's last.
     std::string out(sizeof(ImageHeader), '\0');
     header.byte_tokens_offset = Append(out, byte_tokens);
-    header.ascii_pairs_offset = Append(out, ascii_pairs);
-    header.offsets_offset = Append(out, offsets);
-    header.bytes_offset = Append(out, std::vector<char>(bytes.begin(), bytes.end()));
-    header.hash_offset = Append(out, hash_);
-    header.split_offset = Append(out, split_packed);
     header.trie_offset = Append(out, trie_);
-    header.pair_offset = Append(out, pair_table_);
-    header.pair_bits = pair_bits_;
-    header.pair_filter_offset = Append(out, pair_filter_);
-    header.pair_filter_words_log2 = pair_filter_words_log2_;
+    header.tails_offset = AppendBytes(out, tails_, 4);
+    header.split_offset = AppendBytes(out, split_packed);
+    header.pair_pilots_offset = Append(out, pair_pilots_);
+    header.pair_slots_offset = AppendBytes(out, slots_packed, 4);
+    out.resize((out.size() + kDecodeSectionAlignment - 1) & ~(kDecodeSectionAlignment - 1), '\0');
+    header.offsets_offset = Append(out, offsets);
+    header.bytes_offset = AppendBytes(out, bytes);
     Align(out);
     header.total_size = out.size();
     std::memcpy(out.data(), &header, sizeof(header));
     return out;
   }
 
+  // Reads every token back through the run-time reader: its whole-token
+  // lookup, its prefix walk (against the index), its split and the pair
+  // table, hits and misses.
+  absl::Status Check(const std::string& image) const {
+    std::vector<unsigned char> buffer(image.size() + kAlignment);
+    unsigned char* aligned = buffer.data() + (kAlignment - reinterpret_cast<uintptr_t>(buffer.data()) % kAlignment);
+    std::memcpy(aligned, image.data(), image.size());
+    absl::StatusOr<ImageView> view = ImageView::Open(aligned, image.size());
+    if (!view.ok()) return view.status();
+    std::vector<ImageView::PrefixToken> prefixes(256);
+    const uint32_t n = static_cast<uint32_t>(tokens_.size());
+    for (uint32_t id = 0; id < n; ++id) {
+      const std::string& token = tokens_[id];
+      const auto* data = reinterpret_cast<const unsigned char*>(token.data());
+      if (view->Find(data, token.size()) != id) {
+        return absl::InternalError(absl::StrCat("the trie does not find token ", id));
+      }
+      const size_t count = view->PrefixTokens(data, token.size(), prefixes.data());
+      size_t expected = 0;
+      for (size_t length = 1; length <= token.size(); ++length) {
+        const uint32_t prefix = Find(std::string_view(token).substr(0, length));
+        if (prefix == kNoToken) continue;
+        if (expected >= count || prefixes[expected].length != length ||
+            view->TokenId(prefixes[expected]) != prefix) {
+          return absl::InternalError(absl::StrCat("the trie walk over token ", id, " misses ", prefix));
+        }
+        ++expected;
+      }
+      if (expected != count) {
+        return absl::InternalError(absl::StrCat("the trie walk over token ", id, " finds extra tokens"));
+      }
+      if (view->SplitLeft(id) != split_[id].first || view->SplitRight(id) != split_[id].second) {
+        return absl::InternalError(absl::StrCat("token ", id, " has the wrong split"));
+      }
+      if (split_[id].first != id && view->PairLookup(split_[id].first, split_[id].second) != id) {
+        return absl::InternalError(absl::StrCat("the pair table misses token ", id));
+      }
+      // Pairs that mostly merge into nothing: the fingerprint and the split
+      // check must turn them all away.
+      for (uint32_t k = 1; k <= 4; ++k) {
+        const uint32_t left = id;
+        const uint32_t right = static_cast<uint32_t>((uint64_t{id} * 7919 + k * 104729) % n);
+        if (view->PairLookup(left, right) != PairLookup(left, right)) {
+          return absl::InternalError(absl::StrCat("the pair table answers (", left, ", ", right, ") wrongly"));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
   const std::vector<std::string>& tokens_;
   const uint64_t fingerprint_;
-  uint32_t hash_bits_ = 0;
-  std::vector<uint32_t> hash_;
+  std::unordered_map<std::string_view, uint32_t> index_;
   std::vector<uint32_t> next_prefix_;
   std::vector<std::pair<uint32_t, uint32_t>> split_;
   std::unordered_map<uint64_t, uint32_t> pair_;
   std::vector<uint32_t> trie_;
-  uint32_t pair_bits_ = 0;
-  std::vector<uint32_t> pair_table_;
-  uint32_t pair_filter_words_log2_ = 0;
-  std::vector<uint64_t> pair_filter_;
+  std::string tails_;
+  uint32_t pair_buckets_ = 0;
+  uint32_t pair_slot_count_ = 0;
+  uint64_t pair_seed_ = 0;
+  std::vector<uint16_t> pair_pilots_;
+  std::vector<uint32_t> pair_slots_;
 };
 
 int Main(int argc, char** argv) {
