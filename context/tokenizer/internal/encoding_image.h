@@ -20,7 +20,7 @@
 //                            (i, i) for a token no valid merge produces:
 //                            left | right << 18 at bit 36 * i (SplitEntry).
 //   pair_pilots[b]   uint16  a perfect hash over the (left, right) pairs of
-//   pair_slots[m]    24-bit  `split`: a pair's bucket names a pilot, the
+//   pair_slots[m]    22-bit  `split`: a pair's bucket names a pilot, the
 //                            pilot its slot, and the slot holds the merged
 //                            token and a fingerprint (PairHash below).
 // Decode alone reads the last two. They start at a multiple of
@@ -82,17 +82,22 @@ static_assert(sizeof(ImageHeader) == 128);
 // node whose base is t - c.
 //   bits 29-31  kind: 0 = free or a token id (see kBranchToken), else below
 //   bits 21-28  label (the byte that leads to this node)
-//   bits 0-20   kBranch, kBranchToken: base of the node's children;
+//   bits 0-20   kBranch, kBranchToken: base of the node's children (the
+//               array has a slot for base + 256 of every base, so a walk
+//               needs no bounds check);
 //               kLeaf (a token no other token extends): the token's id;
-//               kTail (a node below which the trie is one path): the offset
-//               of its TailRecord in `tails`
+//               kTail and up (a node below which the trie is one path): the
+//               offset of its TailRecord in `tails`
 // A kBranchToken node's id is the whole slot base + 256 (kind 0, so no walk
 // mistakes it for a child).
 struct TrieSlot {
   static constexpr uint32_t kBranch = 1;
   static constexpr uint32_t kBranchToken = 2;
   static constexpr uint32_t kLeaf = 3;
+  // A tail whose record starts with its length m; kTail + m for m = 1..3,
+  // a record without it (most tails are that short).
   static constexpr uint32_t kTail = 4;
+  static constexpr uint32_t kMaxImplicitTail = 3;
   static constexpr int kKindShift = 29;
   static constexpr int kLabelShift = 21;
   static constexpr uint32_t kPayloadMask = (uint32_t{1} << 21) - 1;
@@ -115,10 +120,11 @@ struct TrieSlot {
 
 // A tail: the rest of a trie path below a kTail node (the node itself is
 // reached through the double array), as one record:
-//   byte 0          m, the bytes on the path below the node (1..255)
-//   bytes 1..m      those bytes
-//   then (m + 8) / 8 bytes: bit j (LSB first) set iff the node j bytes below
-//                   the kTail node is a token (bit m, the path's end, always is)
+//   m, one byte, only if the node's kind is kTail (else m = kind - kTail):
+//                   the bytes on the path below the node (1..255)
+//   m bytes         those bytes
+//   (m + 8) / 8 bytes: bit j (LSB first) set iff the node j bytes below the
+//                   kTail node is a token (bit m, the path's end, always is)
 //   then the ids of those tokens in path order, kIdBits each, LSB first from
 //                   the next byte (the section is padded for 4-byte loads).
 // Most of the trie lies on such paths (o200k_base: 349,000 of its 422,000
@@ -126,12 +132,10 @@ struct TrieSlot {
 // four-byte slot.
 struct TailRecord {
   static constexpr uint32_t BitmapBytes(uint32_t m) { return (m + 8) / 8; }
-  static constexpr uint32_t IdsOffset(uint32_t m) { return 1 + m + BitmapBytes(m); }
 };
 
 // What PrefixTokens hands out for a token found on a tail, instead of a trie
-// slot: this kind, then the bit position of the id in `tails`.
-inline constexpr uint32_t kTailTokenKind = 5;
+// slot: kind 0, and the bit position of the id in `tails`.
 inline constexpr uint32_t kTailBitMask = (uint32_t{1} << TrieSlot::kKindShift) - 1;
 
 // Token i's split entry: left | right << kIdBits, 36 bits at bit 36 * i.
@@ -146,14 +150,21 @@ inline constexpr int SplitEntryShift(uint32_t id) { return static_cast<int>(id &
 // hash to its slot. A slot is the merged token's id and kPairFingerprintBits
 // of the pair's hash: most pairs that merge into nothing are turned away by
 // the fingerprint, the rest by the merged token's split entry.
-inline constexpr int kPairSlotBytes = 3;
-inline constexpr int kPairFingerprintBits = 8 * kPairSlotBytes - kIdBits;
+inline constexpr int kPairFingerprintBits = 6;
+inline constexpr int kPairSlotBits = kIdBits + kPairFingerprintBits;
+inline constexpr uint64_t PairSlotsBytes(uint32_t slots) {
+  return (uint64_t{slots} * kPairSlotBits + 7) / 8;
+}
 
 inline constexpr uint64_t PairKey(uint32_t left, uint32_t right) {
   return (uint64_t{left} << 32) | right;
 }
+// One multiply and a fold: the replay of merges looks pairs up in its inner
+// loop, and this mixes well enough for the construction (which tries seeds
+// until every bucket finds a pilot) and for the fingerprint.
 inline uint64_t PairHash(uint32_t left, uint32_t right, uint64_t seed) {
-  return MixTokenHash(PairKey(left, right) ^ seed);
+  const uint64_t product = (PairKey(left, right) ^ seed) * 0x9e3779b97f4a7c15ULL;
+  return product ^ (product >> 32);
 }
 inline constexpr uint32_t PairBucket(uint64_t hash, uint32_t buckets) {
   return static_cast<uint32_t>((uint64_t{static_cast<uint32_t>(hash)} * buckets) >> 32);

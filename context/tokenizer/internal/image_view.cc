@@ -38,7 +38,7 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
       !SectionFits(header->split_offset, SplitEntryByte(static_cast<uint32_t>(n)) + 8, size) ||
       !SectionFits(header->pair_pilots_offset, uint64_t{header->pair_buckets} * 2, size) ||
       !SectionFits(header->pair_slots_offset,
-                   uint64_t{header->pair_slots} * kPairSlotBytes + 4, size) ||
+                   PairSlotsBytes(header->pair_slots) + 4, size) ||
       !SectionFits(header->offsets_offset, (n + 1) * 4, size) ||
       !SectionFits(header->bytes_offset, header->token_bytes_size, size)) {
     return absl::DataLossError(absl::StrCat("encoding image header is inconsistent (", n,
@@ -49,7 +49,6 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   view.header_ = header;
   view.byte_tokens_ = reinterpret_cast<const uint32_t*>(base + header->byte_tokens_offset);
   view.trie_ = reinterpret_cast<const uint32_t*>(base + header->trie_offset);
-  view.trie_slots_ = header->trie_slots;
   view.tails_ = base + header->tails_offset;
   view.split_ = base + header->split_offset;
   view.pair_pilots_ = reinterpret_cast<const uint16_t*>(base + header->pair_pilots_offset);

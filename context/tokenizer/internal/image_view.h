@@ -32,14 +32,10 @@ class ImageView {
     if (size == 0) return kNoToken;
     uint32_t base = TrieSlot::Payload(trie_[0]);
     for (size_t i = 0;; ++i) {
-      const uint32_t next = base + data[i];
-      if (next >= trie_slots_) return kNoToken;
-      const uint32_t slot = trie_[next];
+      const uint32_t slot = trie_[base + data[i]];
       if (!TrieSlot::IsChild(slot, data[i])) return kNoToken;
       const uint32_t kind = TrieSlot::Kind(slot);
-      if (kind == TrieSlot::kTail) {
-        return FindInTail(TrieSlot::Payload(slot), data + i + 1, size - i - 1);
-      }
+      if (kind >= TrieSlot::kTail) return FindInTail(slot, data + i + 1, size - i - 1);
       if (i + 1 == size) {
         return kind == TrieSlot::kBranch ? kNoToken
                                          : TokenId({static_cast<uint32_t>(size), slot});
@@ -56,7 +52,7 @@ class ImageView {
   // and where its id is (TokenId() reads it).
   struct PrefixToken {
     uint32_t length;
-    uint32_t ref;  // a kBranchToken or kLeaf slot, or a kTailTokenKind reference
+    uint32_t ref;  // a kBranchToken or kLeaf slot, or a tail id's bit position
   };
 
   // Writes every token that is a prefix of [data, data + size) to `out`,
@@ -67,14 +63,12 @@ class ImageView {
     size_t count = 0;
     uint32_t base = TrieSlot::Payload(trie_[0]);
     for (size_t i = 0; i < size; ++i) {
-      const uint32_t next = base + data[i];
-      if (next >= trie_slots_) break;
-      const uint32_t slot = trie_[next];
+      const uint32_t slot = trie_[base + data[i]];
       if (!TrieSlot::IsChild(slot, data[i])) break;
       const uint32_t kind = TrieSlot::Kind(slot);
-      if (kind == TrieSlot::kTail) {
-        return PrefixTokensInTail(TrieSlot::Payload(slot), data + i + 1, size - i - 1,
-                                  static_cast<uint32_t>(i + 1), out, count);
+      if (kind >= TrieSlot::kTail) {
+        return PrefixTokensInTail(slot, data + i + 1, size - i - 1, static_cast<uint32_t>(i + 1),
+                                  out, count);
       }
       if (kind != TrieSlot::kBranch) out[count++] = {static_cast<uint32_t>(i + 1), slot};
       if (kind == TrieSlot::kLeaf) break;
@@ -109,15 +103,23 @@ class ImageView {
 
   // The token BPE makes by merging `left` and `right` directly, or kNoToken.
   uint32_t PairLookup(uint32_t left, uint32_t right) const {
+    return PairMergesBelow(left, right, kNoToken);
+  }
+  // PairLookup(left, right) if it is below `limit`, else kNoToken: what the
+  // replay of merges asks, answered without reading the merged token's split
+  // when the slot's token is not below the limit anyway.
+  uint32_t PairMergesBelow(uint32_t left, uint32_t right, uint32_t limit) const {
     const uint64_t hash = PairHash(left, right, pair_seed_);
     const uint16_t pilot = pair_pilots_[PairBucket(hash, pair_buckets_)];
+    const uint64_t bit = uint64_t{PairSlotIndex(hash, pilot, pair_slot_count_)} * kPairSlotBits;
     uint32_t slot;
-    std::memcpy(&slot, pair_slots_ + size_t{kPairSlotBytes} * PairSlotIndex(hash, pilot, pair_slot_count_),
-                sizeof(slot));
-    slot &= (uint32_t{1} << (8 * kPairSlotBytes)) - 1;
-    if ((slot >> kIdBits) != PairFingerprint(hash)) return kNoToken;
+    std::memcpy(&slot, pair_slots_ + bit / 8, sizeof(slot));
+    slot = (slot >> (bit % 8)) & ((uint32_t{1} << kPairSlotBits) - 1);
     const uint32_t merged = slot & kIdMask;
-    if (merged == kEmptyPairSlot) return kNoToken;
+    if ((slot >> kIdBits) != PairFingerprint(hash) || merged >= limit ||
+        merged == kEmptyPairSlot) {
+      return kNoToken;
+    }
     return SplitEntry(merged) == (left | (uint64_t{right} << kIdBits)) ? merged : kNoToken;
   }
 
@@ -137,38 +139,48 @@ class ImageView {
     std::memcpy(&word, tails_ + bit / 8, sizeof(word));
     return (word >> (bit % 8)) & kIdMask;
   }
-  // The k-th id of the record at `offset` (whose byte 0 is m).
-  uint32_t TailId(uint32_t offset, uint32_t k) const {
-    return ReadId((offset + TailRecord::IdsOffset(tails_[offset])) * 8 + k * kIdBits);
+  // The tail record of a kTail-or-up slot: its path's bytes, m, and the bit
+  // position of its first id.
+  struct Tail {
+    const unsigned char* path;
+    uint32_t m;
+    uint32_t ids_bit;
+  };
+  Tail TailOf(uint32_t slot) const {
+    const uint32_t offset = TrieSlot::Payload(slot);
+    const uint32_t kind = TrieSlot::Kind(slot);
+    const bool explicit_length = kind == TrieSlot::kTail;
+    const uint32_t m = explicit_length ? tails_[offset] : kind - TrieSlot::kTail;
+    const uint32_t path = offset + (explicit_length ? 1 : 0);
+    return {tails_ + path, m, (path + m + TailRecord::BitmapBytes(m)) * 8};
   }
 
-  // Find() below a kTail node: `rest` must be the path's bytes up to a token.
-  uint32_t FindInTail(uint32_t offset, const unsigned char* rest, size_t size) const {
-    const unsigned char* record = tails_ + offset;
-    const uint32_t m = record[0];
-    if (size > m || std::memcmp(record + 1, rest, size) != 0) return kNoToken;
-    const unsigned char* bitmap = record + 1 + m;
+  // Find() below a tail: `rest` must be the path's bytes up to a token.
+  uint32_t FindInTail(uint32_t slot, const unsigned char* rest, size_t size) const {
+    const Tail tail = TailOf(slot);
+    if (size > tail.m || std::memcmp(tail.path, rest, size) != 0) return kNoToken;
+    const unsigned char* bitmap = tail.path + tail.m;
     if (((bitmap[size / 8] >> (size % 8)) & 1) == 0) return kNoToken;
-    // The token's ordinal: the set bits before position `size`.
+    // The token's ordinal: the set bits before position `size` (counted a
+    // bit at a time: paths are short, and without -mpopcnt the builtin is a
+    // library call).
     uint32_t k = 0;
-    for (size_t byte = 0; byte < size / 8; ++byte) k += __builtin_popcount(bitmap[byte]);
-    k += __builtin_popcount(bitmap[size / 8] & ((1u << (size % 8)) - 1));
-    return TailId(offset, k);
+    for (size_t j = 0; j < size; ++j) k += (bitmap[j / 8] >> (j % 8)) & 1;
+    return ReadId(tail.ids_bit + k * kIdBits);
   }
 
-  // PrefixTokens() below a kTail node `depth` bytes down, `count` found so far.
-  size_t PrefixTokensInTail(uint32_t offset, const unsigned char* rest, size_t size,
+  // PrefixTokens() below a tail `depth` bytes down, `count` found so far.
+  size_t PrefixTokensInTail(uint32_t slot, const unsigned char* rest, size_t size,
                             uint32_t depth, PrefixToken* out, size_t count) const {
-    const unsigned char* record = tails_ + offset;
-    const uint32_t m = record[0];
-    const unsigned char* bitmap = record + 1 + m;
-    uint32_t bit = (offset + TailRecord::IdsOffset(m)) * 8;
+    const Tail tail = TailOf(slot);
+    const unsigned char* bitmap = tail.path + tail.m;
+    uint32_t bit = tail.ids_bit;
     for (uint32_t j = 0;; ++j) {
       if ((bitmap[j / 8] >> (j % 8)) & 1) {
-        out[count++] = {depth + j, (kTailTokenKind << TrieSlot::kKindShift) | bit};
+        out[count++] = {depth + j, bit};
         bit += kIdBits;
       }
-      if (j == m || j == size || record[1 + j] != rest[j]) return count;
+      if (j == tail.m || j == size || tail.path[j] != rest[j]) return count;
     }
   }
 
@@ -181,7 +193,6 @@ class ImageView {
   const ImageHeader* header_ = nullptr;
   const uint32_t* byte_tokens_ = nullptr;
   const uint32_t* trie_ = nullptr;
-  uint32_t trie_slots_ = 0;
   const unsigned char* tails_ = nullptr;
   const unsigned char* split_ = nullptr;
   const uint16_t* pair_pilots_ = nullptr;

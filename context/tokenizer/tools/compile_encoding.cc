@@ -213,7 +213,7 @@ class ImageBuilder {
   void AppendTail(const std::vector<uint32_t>& sorted, uint32_t lo, uint32_t hi, uint32_t depth) {
     const std::string& last = tokens_[sorted[hi - 1]];
     const uint32_t m = static_cast<uint32_t>(last.size()) - depth;
-    tails_.push_back(static_cast<char>(m));
+    if (m > TrieSlot::kMaxImplicitTail) tails_.push_back(static_cast<char>(m));
     tails_.append(last, depth, m);
     const size_t bitmap = tails_.size();
     tails_.append(TailRecord::BitmapBytes(m), '\0');
@@ -269,8 +269,11 @@ class ImageBuilder {
         if (tails_.size() > TrieSlot::kPayloadMask) {
           return absl::ResourceExhaustedError("trie tails too large");
         }
-        trie_[node.slot] = TrieSlot::Make(TrieSlot::kTail, node.label,
-                                          static_cast<uint32_t>(tails_.size()));
+        const uint32_t m =
+            static_cast<uint32_t>(tokens_[sorted[node.hi - 1]].size()) - node.depth;
+        trie_[node.slot] = TrieSlot::Make(
+            m > TrieSlot::kMaxImplicitTail ? TrieSlot::kTail : TrieSlot::kTail + m, node.label,
+            static_cast<uint32_t>(tails_.size()));
         AppendTail(sorted, node.lo, node.hi, node.depth);
         continue;
       }
@@ -342,6 +345,13 @@ class ImageBuilder {
                          node.depth + 1, static_cast<uint8_t>(labels[k])});
       }
       if (token != kNoToken) trie_[base + TrieSlot::kIdOffset] = token;  // kind 0
+      // Room for base + 255 (and kIdOffset) of every base: walks skip the
+      // bounds check.
+      for (uint32_t s = static_cast<uint32_t>(trie_.size()); s <= base + TrieSlot::kIdOffset; ++s) {
+        holes.insert(s);
+        used_slot.push_back(0);
+        trie_.push_back(0);
+      }
       trie_[node.slot] = TrieSlot::Make(
           token != kNoToken ? TrieSlot::kBranchToken : TrieSlot::kBranch, node.label, base);
     }
@@ -463,9 +473,14 @@ class ImageBuilder {
       std::memcpy(split_packed.data() + SplitEntryByte(id), &word, sizeof(word));
     }
 
-    std::string slots_packed;
-    for (uint32_t slot : pair_slots_) {
-      for (int b = 0; b < kPairSlotBytes; ++b) slots_packed.push_back(static_cast<char>(slot >> (8 * b)));
+    std::string slots_packed(PairSlotsBytes(pair_slot_count_), '\0');
+    for (uint32_t i = 0; i < pair_slot_count_; ++i) {
+      for (int b = 0; b < kPairSlotBits; ++b) {
+        if ((pair_slots_[i] >> b) & 1) {
+          const uint64_t at = uint64_t{i} * kPairSlotBits + b;
+          slots_packed[at / 8] = static_cast<char>(slots_packed[at / 8] | (1 << (at % 8)));
+        }
+      }
     }
 
     std::vector<uint32_t> byte_tokens(256);
