@@ -191,28 +191,22 @@ bool BytePairEncoder::IsValidPair(uint32_t left, uint32_t right) const {
 bool BytePairEncoder::ReplayMerges(uint32_t left, uint32_t right) const {
   // Undo the two tokens' merges newest first; if at any point a merge across
   // the boundary has a lower rank than the merge just undone, BPE would have
-  // made it, so the pair cannot occur.
+  // made it, so the pair cannot occur. The newest merge is the higher id of
+  // the two, unless that token is a leaf of the merges (a byte, split into
+  // itself). Both split entries are read each step and the side picked from
+  // them: fewer unpredictable branches than testing one side, then the other.
   uint32_t limit = kNoRank;
   while (true) {
-    const uint32_t merged = image_.PairLookup(left, right);
-    if (merged != kNoToken && merged < limit) return false;
-    if (left > right) {
-      limit = left;
-      left = image_.SplitRight(left);
-      if (left == limit) {
-        limit = right + 1;
-        right = image_.SplitLeft(right);
-        if (right + 1 == limit) return true;
-      }
-    } else {
-      limit = right + 1;
-      right = image_.SplitLeft(right);
-      if (right + 1 == limit) {
-        limit = left;
-        left = image_.SplitRight(left);
-        if (left == limit) return true;
-      }
-    }
+    if (image_.PairMergesBelow(left, right, limit) != kNoToken) return false;
+    const uint32_t left_right = image_.SplitRight(left);
+    const uint32_t right_left = image_.SplitLeft(right);
+    const bool left_splits = left_right != left;
+    const bool right_splits = right_left != right;
+    if (!left_splits && !right_splits) return true;
+    const bool undo_left = left_splits && (left > right || !right_splits);
+    limit = undo_left ? left : right + 1;
+    left = undo_left ? left_right : left;
+    right = undo_left ? right : right_left;
   }
 }
 
