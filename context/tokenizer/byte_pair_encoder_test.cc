@@ -1,6 +1,7 @@
 #include "context/tokenizer/byte_pair_encoder.h"
 
 #include <cstdint>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <string>
@@ -20,6 +21,7 @@ struct Named {
   const char* name;
   absl::StatusOr<ImageView> (*open)();
   uint32_t token_count;
+  const char* rank_file;
 };
 
 class BytePairEncoderTest : public ::testing::TestWithParam<Named> {
@@ -85,6 +87,26 @@ TEST_P(BytePairEncoderTest, ImageHasEveryTokenAndByte) {
   }
   EXPECT_EQ(image.Find(std::string(300, 'q')), internal::kNoToken);
   EXPECT_EQ(image.Find(std::string_view()), internal::kNoToken);
+}
+
+// The resident-memory budget, held by the layout itself: everything counting
+// reads lies before Decode's sections, which start (and the image ends) on a
+// 64 KiB boundary of the address space, so even with every one of those pages
+// mapped, and the kernel's 64 KiB fault-around, counting maps at most the
+// rank file's own size of the image.
+TEST_P(BytePairEncoderTest, CountingSectionsFitInTheRankFilesSize) {
+  const internal::ImageHeader& header = encoder_->image().header();
+  std::ifstream rank_file(GetParam().rank_file, std::ios::binary | std::ios::ate);
+  ASSERT_TRUE(rank_file.good()) << GetParam().rank_file;
+  const auto rank_file_size = static_cast<uint64_t>(rank_file.tellg());
+  EXPECT_LE(header.offsets_offset, rank_file_size);
+  EXPECT_EQ(header.offsets_offset % internal::kDecodeSectionAlignment, 0u);
+  EXPECT_EQ(header.total_size % internal::kDecodeSectionAlignment, 0u);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(&header) % internal::kDecodeSectionAlignment, 0u);
+  EXPECT_LT(header.tails_offset, header.offsets_offset);
+  EXPECT_LT(header.split_offset, header.offsets_offset);
+  EXPECT_LT(header.pair_slots_offset, header.offsets_offset);
+  EXPECT_GT(header.bytes_offset, header.offsets_offset);
 }
 
 TEST_P(BytePairEncoderTest, PairTableInvertsSplits) {
@@ -196,8 +218,10 @@ TEST_P(BytePairEncoderTest, RunsOfOneByteAgreeWithMergeLoop) {
 
 INSTANTIATE_TEST_SUITE_P(
     Encodings, BytePairEncoderTest,
-    ::testing::Values(Named{"o200k_base", &internal::OpenO200kBaseImage, 199'998},
-                      Named{"cl100k_base", &internal::OpenCl100kBaseImage, 100'256}),
+    ::testing::Values(Named{"o200k_base", &internal::OpenO200kBaseImage, 199'998,
+                            "third_party/tiktoken/o200k_base.tiktoken"},
+                      Named{"cl100k_base", &internal::OpenCl100kBaseImage, 100'256,
+                            "third_party/tiktoken/cl100k_base.tiktoken"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

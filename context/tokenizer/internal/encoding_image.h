@@ -24,9 +24,10 @@
 //                            pilot its slot, and the slot holds the merged
 //                            token and a fingerprint (PairHash below).
 // Decode alone reads the last two. They start at a multiple of
-// kDecodeSectionAlignment (64 KiB; the image is linked at that alignment), so
-// the kernel's fault-around, which maps the aligned 64 KiB block around a
-// faulting page of a file, never maps them while counting:
+// kDecodeSectionAlignment (64 KiB; the image is linked at that alignment and
+// padded to it at its end), so the kernel's fault-around, which maps the
+// aligned 64 KiB block around a faulting page of a file, never maps them
+// while counting, nor for data linked after the image:
 //   offsets[n+1]     uint32  token i's bytes are bytes[offsets[i], offsets[i+1])
 //   bytes[]          uint8   every token's bytes, in id order
 

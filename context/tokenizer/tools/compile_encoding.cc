@@ -499,7 +499,9 @@ class ImageBuilder {
     out.resize((out.size() + kDecodeSectionAlignment - 1) & ~(kDecodeSectionAlignment - 1), '\0');
     header.offsets_offset = Append(out, offsets);
     header.bytes_offset = AppendBytes(out, bytes);
-    Align(out);
+    // The end too, so that the fault-around window of whatever .rodata
+    // follows the image never maps Decode's last pages.
+    out.resize((out.size() + kDecodeSectionAlignment - 1) & ~(kDecodeSectionAlignment - 1), '\0');
     header.total_size = out.size();
     std::memcpy(out.data(), &header, sizeof(header));
     return out;
