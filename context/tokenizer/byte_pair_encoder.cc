@@ -89,8 +89,45 @@ void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_
     return;
   }
   const size_t first = out.size();
-  EncodeByBacktracking(piece, out);
+  if (piece.size() <= kShortPieceBytes) {
+    EncodeShortPiece(piece, out);
+  } else {
+    EncodeByBacktracking(piece, out);
+  }
   CacheStore(slot, cache_tag_, piece, out.data() + first, out.size() - first);
+}
+
+void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  // ids[0, parts): the parts' tokens; ranks[i]: the token parts i and i+1
+  // merge into, or kNoToken (above every rank).
+  uint32_t ids[kShortPieceBytes];
+  uint32_t ranks[kShortPieceBytes];
+  for (size_t i = 0; i < n; ++i) ids[i] = image_.ByteToken(bytes[i]);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.PairLookup(ids[i], ids[i + 1]);
+  size_t parts = n;
+  while (parts > 1) {
+    uint32_t best = kNoToken;
+    size_t at = 0;
+    for (size_t i = 0; i + 1 < parts; ++i) {
+      if (ranks[i] < best) {
+        best = ranks[i];
+        at = i;
+      }
+    }
+    if (best == kNoToken) break;
+    // Join parts at and at + 1 into `best`.
+    ids[at] = best;
+    for (size_t i = at + 1; i + 1 < parts; ++i) {
+      ids[i] = ids[i + 1];
+      if (i + 2 < parts) ranks[i] = ranks[i + 1];
+    }
+    --parts;
+    if (at + 1 < parts) ranks[at] = image_.PairLookup(ids[at], ids[at + 1]);
+    if (at > 0) ranks[at - 1] = image_.PairLookup(ids[at - 1], ids[at]);
+  }
+  out.insert(out.end(), ids, ids + parts);
 }
 
 size_t BytePairEncoder::CountNonToken(std::string_view piece) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "context/tokenizer/internal/embedded_images.h"
 #include "gtest/gtest.h"
@@ -175,6 +176,42 @@ TEST_P(BytePairEncoderTest, StrategiesAgreeOnRandomPieces) {
     const std::vector<uint32_t> merged = Merge(piece);
     ASSERT_EQ(merged, Backtrack(piece)) << "round " << round;
     ASSERT_EQ(Decode(merged), piece);
+  }
+}
+
+TEST_P(BytePairEncoderTest, ShortPiecesAgreeWithMergeLoop) {
+  const ImageView& image = encoder_->image();
+  constexpr size_t kShort = BytePairEncoder::kShortPieceBytes;
+  auto check = [&](const std::string& piece) {
+    std::vector<uint32_t> ids;
+    encoder_->EncodeShortPiece(piece, ids);
+    ASSERT_EQ(ids, Merge(piece)) << absl::CEscape(piece);
+  };
+  // The bytes of every short token, where the last merge must be found.
+  for (uint32_t id = 0; id < image.token_count(); ++id) {
+    if (image.TokenLength(id) <= kShort) check(std::string(image.TokenBytes(id)));
+  }
+  // Every two-byte string, and random short pieces: of arbitrary bytes, of
+  // letters and punctuation, and of tokens glued together.
+  for (int pair = 0; pair < 65536; ++pair) {
+    check(std::string{static_cast<char>(pair), static_cast<char>(pair >> 8)});
+  }
+  std::mt19937 rng(13);
+  const std::string alphabets[] = {"abcdefghijklmnopqrstuvwxyz", "aAbBeEiInNoOsStT", "=-+*/<>.,;:!?",
+                                   "0123456789", " \t\n\r"};
+  for (int round = 0; round < 200'000; ++round) {
+    const size_t length = 1 + rng() % kShort;
+    std::string piece;
+    if (round % 4 == 0) {
+      while (piece.size() < length) piece += static_cast<char>(rng());
+    } else if (round % 4 == 1) {
+      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
+      piece.resize(length);
+    } else {
+      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
+      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
+    }
+    check(piece);
   }
 }
 
