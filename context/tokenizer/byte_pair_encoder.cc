@@ -9,6 +9,28 @@
 #include <vector>
 
 namespace ctxmem::context::tokenizer {
+namespace internal {
+
+// A direct-mapped, per-thread cache of recently merged pieces and their ids.
+// Entries are one cache line and hold the piece's bytes, so a hit is exact
+// (never a hash collision); pieces or results too long to fit are not cached.
+// The cache is shared by every encoder on the thread, so an entry names the
+// encoding it was made with.
+struct CachedPiece {
+  static constexpr size_t kMaxBytes = 36;
+  static constexpr size_t kMaxIds = 6;
+  uint8_t length = 0;  // 0: empty slot (pieces are never empty)
+  uint8_t id_count = 0;
+  uint16_t encoding = 0;
+  char bytes[kMaxBytes];
+  uint32_t ids[kMaxIds];
+};
+static_assert(sizeof(CachedPiece) == 64);
+
+}  // namespace internal
+
+using internal::CachedPiece;
+
 namespace {
 
 using internal::kNoToken;
@@ -30,22 +52,6 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
-// A direct-mapped, per-thread cache of recently merged pieces and their ids.
-// Entries are one cache line and hold the piece's bytes, so a hit is exact
-// (never a hash collision); pieces or results too long to fit are not cached.
-// The cache is shared by every encoder on the thread, so an entry names the
-// encoding it was made with.
-struct CachedPiece {
-  static constexpr size_t kMaxBytes = 36;
-  static constexpr size_t kMaxIds = 6;
-  uint8_t length = 0;  // 0: empty slot (pieces are never empty)
-  uint8_t id_count = 0;
-  uint16_t encoding = 0;
-  char bytes[kMaxBytes];
-  uint32_t ids[kMaxIds];
-};
-static_assert(sizeof(CachedPiece) == 64);
-
 // 2,048 entries (128 KiB per thread that encodes): enough for the working
 // vocabulary of a conversation, small enough to stay in L2.
 constexpr size_t kPieceCacheEntries = 2048;
@@ -57,7 +63,7 @@ CachedPiece* ThreadPieceCache() {
 }
 
 CachedPiece& CacheSlot(uint64_t hash) {
-  // The token table's index uses the hash's low bits; take others here.
+  // The hash is fully mixed; these bits are as good as any.
   return ThreadPieceCache()[(hash >> 40) % kPieceCacheEntries];
 }
 
@@ -88,6 +94,24 @@ void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_
     out.insert(out.end(), slot.ids, slot.ids + slot.id_count);
     return;
   }
+  EncodeAndCache(piece, slot, out);
+}
+
+size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
+  std::vector<uint32_t>& tokens = ThreadScratch().tokens;
+  tokens.clear();
+  if (piece.size() > CachedPiece::kMaxBytes) {
+    EncodeByBacktracking(piece, tokens);
+    return tokens.size();
+  }
+  CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
+  if (CacheHit(slot, cache_tag_, piece)) return slot.id_count;
+  EncodeAndCache(piece, slot, tokens);
+  return tokens.size();
+}
+
+void BytePairEncoder::EncodeAndCache(std::string_view piece, CachedPiece& slot,
+                                     std::vector<uint32_t>& out) const {
   const size_t first = out.size();
   if (piece.size() <= kShortPieceBytes) {
     EncodeShortPiece(piece, out);
@@ -128,17 +152,6 @@ void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint3
     if (at > 0) ranks[at - 1] = image_.PairLookup(ids[at - 1], ids[at]);
   }
   out.insert(out.end(), ids, ids + parts);
-}
-
-size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
-  if (piece.size() <= CachedPiece::kMaxBytes) {
-    const CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
-    if (CacheHit(slot, cache_tag_, piece)) return slot.id_count;
-  }
-  std::vector<uint32_t>& tokens = ThreadScratch().tokens;
-  tokens.clear();
-  EncodeNonToken(piece, tokens);
-  return tokens.size();
 }
 
 // tiktoken's merge loop: parts[i] starts at starts[i]; ranks[i] is the rank of

@@ -28,6 +28,9 @@
 #include "context/tokenizer/internal/image_view.h"
 
 namespace ctxmem::context::tokenizer {
+namespace internal {
+struct CachedPiece;  // an entry of the per-thread piece cache (byte_pair_encoder.cc)
+}  // namespace internal
 
 class BytePairEncoder {
  public:
@@ -80,6 +83,10 @@ class BytePairEncoder {
   // an encoding), else by EncodeShortPiece or backtracking.
   void EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const;
   size_t CountNonToken(std::string_view piece) const;
+  // Encodes a piece the cache missed and stores it in `slot`, the thread's
+  // cache entry its hash picked.
+  void EncodeAndCache(std::string_view piece, internal::CachedPiece& slot,
+                      std::vector<uint32_t>& out) const;
   // The backtracking encoder proper, without the shortcut for runs. Leaves
   // the byte length of each id it appended in the thread's scratch
   // (BacktrackedLengths), so callers need not look tokens up again.
