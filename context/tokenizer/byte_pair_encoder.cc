@@ -45,6 +45,7 @@ struct Scratch {
   std::vector<uint8_t> lengths;     // of the tokens the backtracking encoder holds
   std::vector<internal::ImageView::PrefixToken> prefixes;
   std::vector<uint32_t> tokens;
+  std::vector<uint8_t> chunk_lengths;  // of the tokens EncodeByChunks holds
 };
 
 Scratch& ThreadScratch() {
@@ -86,7 +87,7 @@ void CacheStore(CachedPiece& slot, uint16_t encoding, std::string_view piece, co
 
 void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const {
   if (piece.size() > CachedPiece::kMaxBytes) {
-    EncodeByBacktracking(piece, out);
+    EncodeLongPiece(piece, out);
     return;
   }
   CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
@@ -101,7 +102,7 @@ size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
   std::vector<uint32_t>& tokens = ThreadScratch().tokens;
   tokens.clear();
   if (piece.size() > CachedPiece::kMaxBytes) {
-    EncodeByBacktracking(piece, tokens);
+    EncodeLongPiece(piece, tokens);
     return tokens.size();
   }
   CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
@@ -116,16 +117,52 @@ void BytePairEncoder::EncodeAndCache(std::string_view piece, CachedPiece& slot,
   if (piece.size() <= kShortPieceBytes) {
     EncodeShortPiece(piece, out);
   } else {
-    EncodeByBacktracking(piece, out);
+    EncodeLongPiece(piece, out);
   }
   CacheStore(slot, cache_tag_, piece, out.data() + first, out.size() - first);
 }
 
+size_t BytePairEncoder::MergeIds(const unsigned char* bytes, size_t n, uint32_t* ids,
+                                 uint8_t* lengths) const {
+  // ids[0, parts): the parts' tokens, lengths their bytes; ranks[i]: the
+  // token parts i and i+1 merge into, or kNoToken (above every rank).
+  uint32_t ranks[kMergeMaxBytes];
+  for (size_t i = 0; i < n; ++i) {
+    ids[i] = image_.ByteToken(bytes[i]);
+    lengths[i] = 1;
+  }
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.PairLookup(ids[i], ids[i + 1]);
+  size_t parts = n;
+  while (parts > 1) {
+    uint32_t best = kNoToken;
+    size_t at = 0;
+    for (size_t i = 0; i + 1 < parts; ++i) {
+      if (ranks[i] < best) {
+        best = ranks[i];
+        at = i;
+      }
+    }
+    if (best == kNoToken) break;
+    // Join parts at and at + 1 into `best`.
+    ids[at] = best;
+    lengths[at] = static_cast<uint8_t>(lengths[at] + lengths[at + 1]);
+    for (size_t i = at + 1; i + 1 < parts; ++i) {
+      ids[i] = ids[i + 1];
+      lengths[i] = lengths[i + 1];
+      if (i + 2 < parts) ranks[i] = ranks[i + 1];
+    }
+    --parts;
+    if (at + 1 < parts) ranks[at] = image_.PairLookup(ids[at], ids[at + 1]);
+    if (at > 0) ranks[at - 1] = image_.PairLookup(ids[at - 1], ids[at]);
+  }
+  return parts;
+}
+
 void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const {
+  // MergeIds without the byte lengths: the hot path of text's uncached
+  // pieces, where that bookkeeping costs ~10% (callgrind).
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
-  // ids[0, parts): the parts' tokens; ranks[i]: the token parts i and i+1
-  // merge into, or kNoToken (above every rank).
   uint32_t ids[kShortPieceBytes];
   uint32_t ranks[kShortPieceBytes];
   for (size_t i = 0; i < n; ++i) ids[i] = image_.ByteToken(bytes[i]);
@@ -141,7 +178,6 @@ void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint3
       }
     }
     if (best == kNoToken) break;
-    // Join parts at and at + 1 into `best`.
     ids[at] = best;
     for (size_t i = at + 1; i + 1 < parts; ++i) {
       ids[i] = ids[i + 1];
@@ -152,6 +188,100 @@ void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint3
     if (at > 0) ranks[at - 1] = image_.PairLookup(ids[at - 1], ids[at]);
   }
   out.insert(out.end(), ids, ids + parts);
+}
+
+void BytePairEncoder::EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const {
+  if (piece.size() < kChunkedPieceBytes || HasLongRun(piece)) {
+    EncodeByBacktracking(piece, out);
+  } else {
+    EncodeByChunks(piece, out);
+  }
+}
+
+bool BytePairEncoder::HasLongRun(std::string_view piece) {
+  // The probe of EncodeByBacktracking: a run of kMinRunBytes holds some
+  // [128k, 128k + 128] whole.
+  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  for (size_t window = 0; window + 128 < n; window += 128) {
+    const unsigned char c = bytes[window];
+    if (bytes[window + 64] != c || bytes[window + 128] != c) continue;
+    size_t begin = window;
+    while (begin > 0 && bytes[begin - 1] == c) --begin;
+    size_t end = window + 1;
+    while (end < n && bytes[end] == c) ++end;
+    if (end - begin >= kMinRunBytes) return true;
+    window = (end - 1) / 128 * 128;
+  }
+  return false;
+}
+
+// Why it is exact: each chunk's merge loop gives the BPE encoding of the
+// chunk's bytes, so every pair inside it is valid; a token sequence whose
+// adjacent pairs are all valid is the encoding of its bytes (the property the
+// backtracking encoder rests on). So only the pair at each seam needs a
+// check. A seam that fails is mended by re-encoding a few tokens either side
+// of it and keeping the result only if it meets its neighbours in valid
+// pairs (what lies outside the window is a contiguous part of a valid
+// encoding, hence valid itself); if no window up to kMergeMaxBytes mends it,
+// the piece goes to the backtracking encoder, so the cost stays linear.
+void BytePairEncoder::EncodeByChunks(std::string_view piece, std::vector<uint32_t>& out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
+  const size_t n = piece.size();
+  const size_t first = out.size();
+  std::vector<uint8_t>& lengths = ThreadScratch().chunk_lengths;  // of out[first...]
+  lengths.clear();
+  uint32_t ids[kChunkBytes];
+  uint8_t lens[kChunkBytes];
+  for (size_t pos = 0; pos < n;) {
+    const size_t size = std::min(kChunkBytes, n - pos);
+    const size_t parts = MergeIds(bytes + pos, size, ids, lens);
+    if (pos == 0 && parts * 5 < size * 2) {
+      // Long tokens (fewer than 0.4 a byte): the merge loop's work grows
+      // with the merges, bytes - tokens, and backtracking's with the
+      // tokens, so this piece is cheaper to backtrack.
+      EncodeByBacktracking(piece, out);
+      return;
+    }
+    const size_t seam = out.size();
+    out.insert(out.end(), ids, ids + parts);
+    lengths.insert(lengths.end(), lens, lens + parts);
+    if (seam > first && !IsValidPair(out[seam - 1], out[seam]) &&
+        !MendSeam(bytes, first, seam, pos, out)) {
+      out.resize(first);
+      EncodeByBacktracking(piece, out);
+      return;
+    }
+    pos += size;
+  }
+}
+
+bool BytePairEncoder::MendSeam(const unsigned char* bytes, size_t first, size_t seam,
+                               size_t seam_byte, std::vector<uint32_t>& out) const {
+  std::vector<uint8_t>& lengths = ThreadScratch().chunk_lengths;
+  uint32_t ids[kMergeMaxBytes];
+  uint8_t lens[kMergeMaxBytes];
+  for (size_t reach = 2; reach <= 32; reach *= 2) {
+    const size_t lo = seam - std::min(reach, seam - first);
+    const size_t hi = std::min(out.size(), seam + reach);
+    size_t begin = seam_byte;
+    for (size_t i = lo; i < seam; ++i) begin -= lengths[i - first];
+    size_t end = seam_byte;
+    for (size_t i = seam; i < hi; ++i) end += lengths[i - first];
+    if (end - begin > kMergeMaxBytes) return false;
+    const size_t parts = MergeIds(bytes + begin, end - begin, ids, lens);
+    if ((lo > first && !IsValidPair(out[lo - 1], ids[0])) ||
+        (hi < out.size() && !IsValidPair(ids[parts - 1], out[hi]))) {
+      continue;
+    }
+    out.erase(out.begin() + static_cast<ptrdiff_t>(lo), out.begin() + static_cast<ptrdiff_t>(hi));
+    out.insert(out.begin() + static_cast<ptrdiff_t>(lo), ids, ids + parts);
+    lengths.erase(lengths.begin() + static_cast<ptrdiff_t>(lo - first),
+                  lengths.begin() + static_cast<ptrdiff_t>(hi - first));
+    lengths.insert(lengths.begin() + static_cast<ptrdiff_t>(lo - first), lens, lens + parts);
+    return true;
+  }
+  return false;
 }
 
 // tiktoken's merge loop: parts[i] starts at starts[i]; ranks[i] is the rank of

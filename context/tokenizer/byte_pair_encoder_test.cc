@@ -215,6 +215,39 @@ TEST_P(BytePairEncoderTest, ShortPiecesAgreeWithMergeLoop) {
   }
 }
 
+TEST_P(BytePairEncoderTest, ChunksAgreeWithMergeLoopAndBacktracking) {
+  const ImageView& image = encoder_->image();
+  auto chunks = [&](const std::string& piece) {
+    std::vector<uint32_t> ids;
+    encoder_->EncodeByChunks(piece, ids);
+    return ids;
+  };
+  // Pieces around and across chunk boundaries, from many alphabets and from
+  // glued tokens, against tiktoken's merge loop.
+  std::mt19937 rng(17);
+  const std::string alphabets[] = {"abcdefghijklmnopqrstuvwxyz", "aAbBeEiInNoOsStT", "=-+*/<>.,;:!?",
+                                   "0123456789", "ab", "\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89"};
+  for (int round = 0; round < 6000; ++round) {
+    const size_t length = 1 + rng() % 400;
+    std::string piece;
+    if (round % 3 == 0) {
+      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
+    } else if (round % 3 == 1) {
+      while (piece.size() < length) piece += static_cast<char>(rng());
+    } else {
+      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
+      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
+    }
+    ASSERT_EQ(chunks(piece), Merge(piece)) << "round " << round;
+  }
+  // Long pieces, against the backtracking encoder (the merge loop is too slow).
+  for (const std::string& alphabet : alphabets) {
+    std::string piece;
+    while (piece.size() < 50'000) piece += alphabet[rng() % alphabet.size()];
+    ASSERT_EQ(chunks(piece), Backtrack(piece)) << alphabet;
+  }
+}
+
 TEST_P(BytePairEncoderTest, LongPiecesAreLinearAndRoundTrip) {
   std::string letters;
   std::mt19937 rng(3);
