@@ -191,7 +191,7 @@ void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint3
 }
 
 void BytePairEncoder::EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const {
-  if (piece.size() < kChunkedPieceBytes || HasLongRun(piece)) {
+  if (piece.size() < kChunkedPieceBytes || !IsAscii(piece) || HasLongRun(piece)) {
     EncodeByBacktracking(piece, out);
   } else {
     EncodeByChunks(piece, out);
@@ -199,21 +199,33 @@ void BytePairEncoder::EncodeLongPiece(std::string_view piece, std::vector<uint32
 }
 
 bool BytePairEncoder::HasLongRun(std::string_view piece) {
-  // The probe of EncodeByBacktracking: a run of kMinRunBytes holds some
-  // [128k, 128k + 128] whole.
+  // The probe of EncodeByBacktracking (a run of kMinRunBytes holds some
+  // [128k, 128k + 128] whole), stopping as soon as a run is long enough.
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   for (size_t window = 0; window + 128 < n; window += 128) {
     const unsigned char c = bytes[window];
     if (bytes[window + 64] != c || bytes[window + 128] != c) continue;
     size_t begin = window;
-    while (begin > 0 && bytes[begin - 1] == c) --begin;
+    while (begin > 0 && bytes[begin - 1] == c && window - begin < kMinRunBytes) --begin;
     size_t end = window + 1;
-    while (end < n && bytes[end] == c) ++end;
+    while (end < n && bytes[end] == c && end - begin < kMinRunBytes) ++end;
     if (end - begin >= kMinRunBytes) return true;
     window = (end - 1) / 128 * 128;
   }
   return false;
+}
+
+bool BytePairEncoder::IsAscii(std::string_view piece) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= piece.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, piece.data() + i, sizeof(word));
+    high |= word;
+  }
+  for (; i < piece.size(); ++i) high |= static_cast<unsigned char>(piece[i]);
+  return (high & 0x8080808080808080ULL) == 0;
 }
 
 // Why it is exact: each chunk's merge loop gives the BPE encoding of the

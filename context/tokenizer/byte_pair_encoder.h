@@ -73,7 +73,7 @@ class BytePairEncoder {
   // split they are (a joined part's merges are those of its bytes alone).
   // Tests hold it to EncodeByMergeLoop, which ranks by the joined bytes.
   void EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const;
-  // Pieces of kChunkedPieceBytes or more without a long run of one byte:
+  // ASCII pieces of kChunkedPieceBytes or more without a long run of one byte:
   // the piece cut into chunks of kChunkBytes, each merged as above, with the
   // pair at each seam checked and mended (byte_pair_encoder.cc says why that
   // is exact). The merge loop's work grows with the merges and backtracking's
@@ -103,10 +103,14 @@ class BytePairEncoder {
   void EncodeAndCache(std::string_view piece, internal::CachedPiece& slot,
                       std::vector<uint32_t>& out) const;
   // Pieces longer than kShortPieceBytes: by chunks, or by backtracking if
-  // they are shorter than kChunkedPieceBytes or hold a run the run shortcut
-  // serves.
+  // they are shorter than kChunkedPieceBytes, hold a run the run shortcut
+  // serves, or are not ASCII. Chunks lose on other scripts, emoji and
+  // Unicode spaces: the merge loop pays every byte-level merge of each
+  // multi-byte character, while such text repeats enough for backtracking's
+  // validity memo to hit (emoji 140 -> 57 MB/s when chunked; measured).
   void EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const;
   static bool HasLongRun(std::string_view piece);
+  static bool IsAscii(std::string_view piece);
   // The merge loop over ids for n <= kMergeMaxBytes bytes: writes the parts'
   // ids and byte lengths, returns how many.
   size_t MergeIds(const unsigned char* bytes, size_t n, uint32_t* ids, uint8_t* lengths) const;
