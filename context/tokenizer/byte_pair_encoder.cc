@@ -122,16 +122,21 @@ void BytePairEncoder::EncodeAndCache(std::string_view piece, CachedPiece& slot,
   CacheStore(slot, cache_tag_, piece, out.data() + first, out.size() - first);
 }
 
-size_t BytePairEncoder::MergeIds(const unsigned char* bytes, size_t n, uint32_t* ids,
-                                 uint8_t* lengths) const {
-  // ids[0, parts): the parts' tokens, lengths their bytes; ranks[i]: the
-  // token parts i and i+1 merge into, or kNoToken (above every rank).
-  uint32_t ranks[kMergeMaxBytes];
+namespace {
+
+// tiktoken's merge loop over ids for n <= kMaxBytes bytes: writes the parts'
+// ids (and, with kLengths, their byte lengths to `lengths`), returns how many. ranks[i] is the token parts i and i+1 merge
+// into, or kNoToken (above every rank). Without kLengths the short-piece
+// path, the hot one for text's uncached pieces, skips that bookkeeping.
+template <size_t kMaxBytes, bool kLengths>
+size_t MergeOverIds(const internal::ImageView& image, const unsigned char* bytes, size_t n,
+                    uint32_t* ids, uint8_t* lengths) {
+  uint32_t ranks[kMaxBytes];
   for (size_t i = 0; i < n; ++i) {
-    ids[i] = image_.ByteToken(bytes[i]);
-    lengths[i] = 1;
+    ids[i] = image.ByteToken(bytes[i]);
+    if constexpr (kLengths) lengths[i] = 1;
   }
-  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.PairLookup(ids[i], ids[i + 1]);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image.PairLookup(ids[i], ids[i + 1]);
   size_t parts = n;
   while (parts > 1) {
     uint32_t best = kNoToken;
@@ -145,48 +150,25 @@ size_t BytePairEncoder::MergeIds(const unsigned char* bytes, size_t n, uint32_t*
     if (best == kNoToken) break;
     // Join parts at and at + 1 into `best`.
     ids[at] = best;
-    lengths[at] = static_cast<uint8_t>(lengths[at] + lengths[at + 1]);
+    if constexpr (kLengths) lengths[at] = static_cast<uint8_t>(lengths[at] + lengths[at + 1]);
     for (size_t i = at + 1; i + 1 < parts; ++i) {
       ids[i] = ids[i + 1];
-      lengths[i] = lengths[i + 1];
+      if constexpr (kLengths) lengths[i] = lengths[i + 1];
       if (i + 2 < parts) ranks[i] = ranks[i + 1];
     }
     --parts;
-    if (at + 1 < parts) ranks[at] = image_.PairLookup(ids[at], ids[at + 1]);
-    if (at > 0) ranks[at - 1] = image_.PairLookup(ids[at - 1], ids[at]);
+    if (at + 1 < parts) ranks[at] = image.PairLookup(ids[at], ids[at + 1]);
+    if (at > 0) ranks[at - 1] = image.PairLookup(ids[at - 1], ids[at]);
   }
   return parts;
 }
 
+}  // namespace
+
 void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const {
-  // MergeIds without the byte lengths: the hot path of text's uncached
-  // pieces, where that bookkeeping costs ~10% (callgrind).
-  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
-  const size_t n = piece.size();
   uint32_t ids[kShortPieceBytes];
-  uint32_t ranks[kShortPieceBytes];
-  for (size_t i = 0; i < n; ++i) ids[i] = image_.ByteToken(bytes[i]);
-  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image_.PairLookup(ids[i], ids[i + 1]);
-  size_t parts = n;
-  while (parts > 1) {
-    uint32_t best = kNoToken;
-    size_t at = 0;
-    for (size_t i = 0; i + 1 < parts; ++i) {
-      if (ranks[i] < best) {
-        best = ranks[i];
-        at = i;
-      }
-    }
-    if (best == kNoToken) break;
-    ids[at] = best;
-    for (size_t i = at + 1; i + 1 < parts; ++i) {
-      ids[i] = ids[i + 1];
-      if (i + 2 < parts) ranks[i] = ranks[i + 1];
-    }
-    --parts;
-    if (at + 1 < parts) ranks[at] = image_.PairLookup(ids[at], ids[at + 1]);
-    if (at > 0) ranks[at - 1] = image_.PairLookup(ids[at - 1], ids[at]);
-  }
+  const size_t parts = MergeOverIds<kShortPieceBytes, false>(
+      image_, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), ids, nullptr);
   out.insert(out.end(), ids, ids + parts);
 }
 
@@ -247,7 +229,7 @@ void BytePairEncoder::EncodeByChunks(std::string_view piece, std::vector<uint32_
   uint8_t lens[kChunkBytes];
   for (size_t pos = 0; pos < n;) {
     const size_t size = std::min(kChunkBytes, n - pos);
-    const size_t parts = MergeIds(bytes + pos, size, ids, lens);
+    const size_t parts = MergeOverIds<kMergeMaxBytes, true>(image_, bytes + pos, size, ids, lens);
     if (pos == 0 && parts * 5 < size * 2) {
       // Long tokens (fewer than 0.4 a byte): the merge loop's work grows
       // with the merges, bytes - tokens, and backtracking's with the
@@ -281,7 +263,7 @@ bool BytePairEncoder::MendSeam(const unsigned char* bytes, size_t first, size_t 
     size_t end = seam_byte;
     for (size_t i = seam; i < hi; ++i) end += lengths[i - first];
     if (end - begin > kMergeMaxBytes) return false;
-    const size_t parts = MergeIds(bytes + begin, end - begin, ids, lens);
+    const size_t parts = MergeOverIds<kMergeMaxBytes, true>(image_, bytes + begin, end - begin, ids, lens);
     if ((lo > first && !IsValidPair(out[lo - 1], ids[0])) ||
         (hi < out.size() && !IsValidPair(ids[parts - 1], out[hi]))) {
       continue;

@@ -82,7 +82,7 @@ class BytePairEncoder {
   // 24, 32 and 64-byte chunks measured, 24 kept).
   static constexpr size_t kChunkBytes = 24;
   static constexpr size_t kChunkedPieceBytes = 64;
-  // The most bytes MergeIds takes: a chunk, or a window mending a seam.
+  // The most bytes one merge loop takes: a chunk, or a window mending a seam.
   static constexpr size_t kMergeMaxBytes = 64;
   static_assert(kShortPieceBytes <= kChunkBytes && kChunkBytes <= kMergeMaxBytes);
   void EncodeByChunks(std::string_view piece, std::vector<uint32_t>& out) const;
@@ -111,9 +111,6 @@ class BytePairEncoder {
   void EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const;
   static bool HasLongRun(std::string_view piece);
   static bool IsAscii(std::string_view piece);
-  // The merge loop over ids for n <= kMergeMaxBytes bytes: writes the parts'
-  // ids and byte lengths, returns how many.
-  size_t MergeIds(const unsigned char* bytes, size_t n, uint32_t* ids, uint8_t* lengths) const;
   // Re-encodes a window around the invalid pair out[seam - 1], out[seam]
   // (seam_byte: where out[seam] starts) until it meets its neighbours in
   // valid pairs; false if no window up to kMergeMaxBytes does.
