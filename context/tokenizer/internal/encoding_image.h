@@ -7,8 +7,9 @@
 // ranks: the rank files of OpenAI's encodings are dense (ranks 0..n-1), which
 // the compiler checks, so the BPE merge priority of a token is its id.
 //
-// Counting touches only the first four sections, sized so that all of them
-// together stay under the rank file's own size (the resident-memory budget):
+// Counting touches only the first six sections, sized so that all of them
+// together stay under the rank file's own size (the resident-memory budget;
+// byte_pair_encoder_test holds it):
 //   byte_tokens[256] uint32  the token of each single byte (every byte is one)
 //   trie[slots]      uint32  a double-array trie over the token bytes whose
 //                            single-path subtrees are cut off into `tails`;
@@ -20,7 +21,7 @@
 //                            (i, i) for a token no valid merge produces:
 //                            left | right << 18 at bit 36 * i (SplitEntry).
 //   pair_pilots[b]   uint16  a perfect hash over the (left, right) pairs of
-//   pair_slots[m]    22-bit  `split`: a pair's bucket names a pilot, the
+//   pair_slots[m]    24-bit  `split`: a pair's bucket names a pilot, the
 //                            pilot its slot, and the slot holds the merged
 //                            token and a fingerprint (PairHash below).
 // Decode alone reads the last two. They start at a multiple of
