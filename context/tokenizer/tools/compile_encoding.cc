@@ -215,23 +215,14 @@ class ImageBuilder {
     const uint32_t m = static_cast<uint32_t>(last.size()) - depth;
     if (m > TrieSlot::kMaxImplicitTail) tails_.push_back(static_cast<char>(m));
     tails_.append(last, depth, m);
-    const size_t bitmap = tails_.size();
+    const uint64_t bitmap = uint64_t{tails_.size()} * 8;
     tails_.append(TailRecord::BitmapBytes(m), '\0');
     for (uint32_t k = lo; k < hi; ++k) {
-      const uint32_t j = static_cast<uint32_t>(tokens_[sorted[k]].size()) - depth;
-      tails_[bitmap + j / 8] = static_cast<char>(tails_[bitmap + j / 8] | (1 << (j % 8)));
+      SetBits(tails_, bitmap + tokens_[sorted[k]].size() - depth, 1, 1);
     }
-    const size_t ids = tails_.size();
+    const uint64_t ids = uint64_t{tails_.size()} * 8;
     tails_.append((size_t{hi - lo} * kIdBits + 7) / 8, '\0');
-    for (uint32_t k = lo; k < hi; ++k) {
-      const uint64_t bit = uint64_t{k - lo} * kIdBits;
-      for (int b = 0; b < kIdBits; ++b) {
-        if ((sorted[k] >> b) & 1) {
-          const uint64_t at = bit + b;
-          tails_[ids + at / 8] = static_cast<char>(tails_[ids + at / 8] | (1 << (at % 8)));
-        }
-      }
-    }
+    for (uint32_t k = lo; k < hi; ++k) SetBits(tails_, ids + uint64_t{k - lo} * kIdBits, sorted[k], kIdBits);
   }
 
   absl::Status BuildTrie() {
@@ -422,8 +413,17 @@ class ImageBuilder {
     return absl::ResourceExhaustedError("no seed gives the pair table a perfect hash");
   }
 
-  static void Align(std::string& out) {
-    out.resize((out.size() + kAlignment - 1) & ~(kAlignment - 1), '\0');
+  static void Align(std::string& out, size_t alignment = kAlignment) {
+    out.resize((out.size() + alignment - 1) & ~(alignment - 1), '\0');
+  }
+
+  // ORs the low `width` bits of `value` into `bytes` from bit `bit` on (LSB
+  // first): the packed fields of the image (tail bitmaps and ids, split
+  // entries, pair slots) as its readers load them.
+  static void SetBits(std::string& bytes, uint64_t bit, uint64_t value, int width) {
+    for (int b = 0; b < width; ++b, ++bit) {
+      if ((value >> b) & 1) bytes[bit / 8] = static_cast<char>(bytes[bit / 8] | (1 << (bit % 8)));
+    }
   }
 
   static uint64_t AppendBytes(std::string& out, std::string_view bytes, size_t padding = 0) {
@@ -466,21 +466,13 @@ class ImageBuilder {
 
     std::string split_packed(SplitEntryByte(static_cast<uint32_t>(split_.size())) + 8, '\0');
     for (uint32_t id = 0; id < split_.size(); ++id) {
-      const uint64_t entry = split_[id].first | (uint64_t{split_[id].second} << kIdBits);
-      uint64_t word;
-      std::memcpy(&word, split_packed.data() + SplitEntryByte(id), sizeof(word));
-      word |= entry << SplitEntryShift(id);
-      std::memcpy(split_packed.data() + SplitEntryByte(id), &word, sizeof(word));
+      SetBits(split_packed, uint64_t{id} * kSplitBits,
+              split_[id].first | (uint64_t{split_[id].second} << kIdBits), kSplitBits);
     }
 
     std::string slots_packed(PairSlotsBytes(pair_slot_count_), '\0');
     for (uint32_t i = 0; i < pair_slot_count_; ++i) {
-      for (int b = 0; b < kPairSlotBits; ++b) {
-        if ((pair_slots_[i] >> b) & 1) {
-          const uint64_t at = uint64_t{i} * kPairSlotBits + b;
-          slots_packed[at / 8] = static_cast<char>(slots_packed[at / 8] | (1 << (at % 8)));
-        }
-      }
+      SetBits(slots_packed, uint64_t{i} * kPairSlotBits, pair_slots_[i], kPairSlotBits);
     }
 
     std::vector<uint32_t> byte_tokens(256);
@@ -496,12 +488,12 @@ class ImageBuilder {
     header.split_offset = AppendBytes(out, split_packed);
     header.pair_pilots_offset = Append(out, pair_pilots_);
     header.pair_slots_offset = AppendBytes(out, slots_packed, 4);
-    out.resize((out.size() + kDecodeSectionAlignment - 1) & ~(kDecodeSectionAlignment - 1), '\0');
+    Align(out, kDecodeSectionAlignment);
     header.offsets_offset = Append(out, offsets);
     header.bytes_offset = AppendBytes(out, bytes);
     // The end too, so that the fault-around window of whatever .rodata
     // follows the image never maps Decode's last pages.
-    out.resize((out.size() + kDecodeSectionAlignment - 1) & ~(kDecodeSectionAlignment - 1), '\0');
+    Align(out, kDecodeSectionAlignment);
     header.total_size = out.size();
     std::memcpy(out.data(), &header, sizeof(header));
     return out;
