@@ -125,9 +125,10 @@ void BytePairEncoder::EncodeAndCache(std::string_view piece, CachedPiece& slot,
 namespace {
 
 // tiktoken's merge loop over ids for n <= kMaxBytes bytes: writes the parts'
-// ids (and, with kLengths, their byte lengths to `lengths`), returns how many. ranks[i] is the token parts i and i+1 merge
-// into, or kNoToken (above every rank). Without kLengths the short-piece
-// path, the hot one for text's uncached pieces, skips that bookkeeping.
+// ids (and, with kLengths, their byte lengths to `lengths`), returns how
+// many. ranks[i] is the token parts i and i+1 merge into, or kNoToken (above
+// every rank). Without kLengths the short-piece path, the hot one for text's
+// uncached pieces, skips that bookkeeping.
 template <size_t kMaxBytes, bool kLengths>
 size_t MergeOverIds(const internal::ImageView& image, const unsigned char* bytes, size_t n,
                     uint32_t* ids, uint8_t* lengths) {
@@ -173,29 +174,12 @@ void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint3
 }
 
 void BytePairEncoder::EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const {
-  if (piece.size() < kChunkedPieceBytes || !IsAscii(piece) || HasLongRun(piece)) {
-    EncodeByBacktracking(piece, out);
-  } else {
+  if (TryRunShortcut(piece, out)) return;
+  if (piece.size() >= kChunkedPieceBytes && IsAscii(piece)) {
     EncodeByChunks(piece, out);
+  } else {
+    Backtrack(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), out);
   }
-}
-
-bool BytePairEncoder::HasLongRun(std::string_view piece) {
-  // The probe of EncodeByBacktracking (a run of kMinRunBytes holds some
-  // [128k, 128k + 128] whole), stopping as soon as a run is long enough.
-  const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
-  const size_t n = piece.size();
-  for (size_t window = 0; window + 128 < n; window += 128) {
-    const unsigned char c = bytes[window];
-    if (bytes[window + 64] != c || bytes[window + 128] != c) continue;
-    size_t begin = window;
-    while (begin > 0 && bytes[begin - 1] == c && window - begin < kMinRunBytes) --begin;
-    size_t end = window + 1;
-    while (end < n && bytes[end] == c && end - begin < kMinRunBytes) ++end;
-    if (end - begin >= kMinRunBytes) return true;
-    window = (end - 1) / 128 * 128;
-  }
-  return false;
 }
 
 bool BytePairEncoder::IsAscii(std::string_view piece) {
@@ -234,7 +218,7 @@ void BytePairEncoder::EncodeByChunks(std::string_view piece, std::vector<uint32_
       // Long tokens (fewer than 0.4 a byte): the merge loop's work grows
       // with the merges, bytes - tokens, and backtracking's with the
       // tokens, so this piece is cheaper to backtrack.
-      EncodeByBacktracking(piece, out);
+      Backtrack(bytes, n, out);
       return;
     }
     const size_t seam = out.size();
@@ -243,7 +227,7 @@ void BytePairEncoder::EncodeByChunks(std::string_view piece, std::vector<uint32_
     if (seam > first && !IsValidPair(out[seam - 1], out[seam]) &&
         !MendSeam(bytes, first, seam, pos, out)) {
       out.resize(first);
-      EncodeByBacktracking(piece, out);
+      Backtrack(bytes, n, out);
       return;
     }
     pos += size;
@@ -386,6 +370,11 @@ bool BytePairEncoder::ReplayMerges(uint32_t left, uint32_t right) const {
 
 void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
                                            std::vector<uint32_t>& out) const {
+  if (TryRunShortcut(piece, out)) return;
+  Backtrack(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), out);
+}
+
+bool BytePairEncoder::TryRunShortcut(std::string_view piece, std::vector<uint32_t>& out) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(piece.data());
   const size_t n = piece.size();
   // The first run long enough to pay for the shortcut, if any. One run per
@@ -401,16 +390,18 @@ void BytePairEncoder::EncodeByBacktracking(std::string_view piece,
     size_t end = window + 1;
     while (end < n && bytes[end] == c) ++end;
     if (end - begin >= kMinRunBytes) {
-      if (const RunShortcut result = EncodeRun(piece, begin, end, out);
-          result == RunShortcut::kDone) {
-        return;
-      } else if (result == RunShortcut::kFailed) {
-        break;
+      switch (EncodeRun(piece, begin, end, out)) {
+        case RunShortcut::kDone:
+          return true;
+        case RunShortcut::kFailed:
+          return false;
+        case RunShortcut::kNotApplicable:
+          break;
       }
     }
     window = (end - 1) / 128 * 128;  // the next window starts past the run
   }
-  Backtrack(bytes, n, out);
+  return false;
 }
 
 // Why the shortcut is exact (the properties of BPE that the backtracking

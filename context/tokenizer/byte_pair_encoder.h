@@ -102,15 +102,18 @@ class BytePairEncoder {
   // cache entry its hash picked.
   void EncodeAndCache(std::string_view piece, internal::CachedPiece& slot,
                       std::vector<uint32_t>& out) const;
-  // Pieces longer than kShortPieceBytes: by chunks, or by backtracking if
-  // they are shorter than kChunkedPieceBytes, hold a run the run shortcut
-  // serves, or are not ASCII. Chunks lose on other scripts, emoji and
+  // Pieces longer than kShortPieceBytes: by the run shortcut if it serves,
+  // else by chunks, or by backtracking if they are shorter than
+  // kChunkedPieceBytes or not ASCII. Chunks lose on other scripts, emoji and
   // Unicode spaces: the merge loop pays every byte-level merge of each
   // multi-byte character, while such text repeats enough for backtracking's
   // validity memo to hit (emoji 140 -> 57 MB/s when chunked; measured).
   void EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const;
-  static bool HasLongRun(std::string_view piece);
   static bool IsAscii(std::string_view piece);
+  // The run shortcut (EncodeRun) for the piece's first long run of one
+  // byte, if it has one; true if it encoded the piece, else `out` is
+  // unchanged.
+  bool TryRunShortcut(std::string_view piece, std::vector<uint32_t>& out) const;
   // Re-encodes a window around the invalid pair out[seam - 1], out[seam]
   // (seam_byte: where out[seam] starts) until it meets its neighbours in
   // valid pairs; false if no window up to kMergeMaxBytes does.
