@@ -209,11 +209,15 @@ class ImageBuilder {
     return true;
   }
 
-  // Appends the TailRecord of the path sorted[lo, hi) below depth `depth`.
-  void AppendTail(const std::vector<uint32_t>& sorted, uint32_t lo, uint32_t hi, uint32_t depth) {
+  // Appends the TailRecord of the path sorted[lo, hi) below depth `depth`
+  // and returns the kind of slot that leads to it (whether the record holds
+  // its length m).
+  uint32_t AppendTail(const std::vector<uint32_t>& sorted, uint32_t lo, uint32_t hi,
+                      uint32_t depth) {
     const std::string& last = tokens_[sorted[hi - 1]];
     const uint32_t m = static_cast<uint32_t>(last.size()) - depth;
-    if (m > TrieSlot::kMaxImplicitTail) tails_.push_back(static_cast<char>(m));
+    const bool implicit_length = m <= TrieSlot::kMaxImplicitTail;
+    if (!implicit_length) tails_.push_back(static_cast<char>(m));
     tails_.append(last, depth, m);
     const uint64_t bitmap = uint64_t{tails_.size()} * 8;
     tails_.append(TailRecord::BitmapBytes(m), '\0');
@@ -222,7 +226,10 @@ class ImageBuilder {
     }
     const uint64_t ids = uint64_t{tails_.size()} * 8;
     tails_.append((size_t{hi - lo} * kIdBits + 7) / 8, '\0');
-    for (uint32_t k = lo; k < hi; ++k) SetBits(tails_, ids + uint64_t{k - lo} * kIdBits, sorted[k], kIdBits);
+    for (uint32_t k = lo; k < hi; ++k) {
+      SetBits(tails_, ids + uint64_t{k - lo} * kIdBits, sorted[k], kIdBits);
+    }
+    return implicit_length ? TrieSlot::kTail + m : TrieSlot::kTail;
   }
 
   absl::Status BuildTrie() {
@@ -260,12 +267,9 @@ class ImageBuilder {
         if (tails_.size() > TrieSlot::kPayloadMask) {
           return absl::ResourceExhaustedError("trie tails too large");
         }
-        const uint32_t m =
-            static_cast<uint32_t>(tokens_[sorted[node.hi - 1]].size()) - node.depth;
-        trie_[node.slot] = TrieSlot::Make(
-            m > TrieSlot::kMaxImplicitTail ? TrieSlot::kTail : TrieSlot::kTail + m, node.label,
-            static_cast<uint32_t>(tails_.size()));
-        AppendTail(sorted, node.lo, node.hi, node.depth);
+        const auto offset = static_cast<uint32_t>(tails_.size());
+        const uint32_t kind = AppendTail(sorted, node.lo, node.hi, node.depth);
+        trie_[node.slot] = TrieSlot::Make(kind, node.label, offset);
         continue;
       }
       uint32_t token = kNoToken;
