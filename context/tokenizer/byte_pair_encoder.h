@@ -74,13 +74,14 @@ class BytePairEncoder {
   // Tests hold it to EncodeByMergeLoop, which ranks by the joined bytes.
   void EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const;
   // ASCII pieces of kChunkedPieceBytes or more without a long run of one byte:
-  // the piece cut into chunks of kChunkBytes, each merged as above, with the
-  // pair at each seam checked and mended (byte_pair_encoder.cc says why that
-  // is exact). The merge loop's work grows with the merges and backtracking's
-  // with the tokens, so a piece whose first chunk has long tokens is
-  // backtracked instead (random letters: 38.2M -> 29.7M instructions; 16, 20,
-  // 24, 32 and 64-byte chunks measured, 24 kept).
-  static constexpr size_t kChunkBytes = 24;
+  // the piece cut into chunks of kChunkBytes, each merged as above (four at a
+  // time, interleaved: internal/stepped_merge.h), with the pair at each seam
+  // checked and mended (byte_pair_encoder.cc says why that is exact). The
+  // merge loop's work grows with the merges and backtracking's with the
+  // tokens, so a piece whose first chunk has long tokens is backtracked
+  // instead. Chunks of 24, 32, 48 and 64 bytes measured on random letters
+  // and punctuation, 48 kept.
+  static constexpr size_t kChunkBytes = 48;
   static constexpr size_t kChunkedPieceBytes = 64;
   // The most bytes one merge loop takes: a chunk, or a window mending a seam.
   static constexpr size_t kMergeMaxBytes = 64;
