@@ -146,7 +146,7 @@ size_t MergeOverIds(const internal::ImageView& image, const unsigned char* bytes
     ids[i] = image.ByteToken(bytes[i]);
     if constexpr (kLengths) lengths[i] = 1;
   }
-  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image.PairLookup(ids[i], ids[i + 1]);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = image.BytePairToken(bytes[i], bytes[i + 1]);
   size_t parts = n;
   while (parts > 1) {
     uint32_t best = kNoToken;

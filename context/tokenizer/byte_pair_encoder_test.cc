@@ -104,10 +104,26 @@ TEST_P(BytePairEncoderTest, CountingSectionsFitInTheRankFilesSize) {
   EXPECT_EQ(header.offsets_offset % internal::kDecodeSectionAlignment, 0u);
   EXPECT_EQ(header.total_size % internal::kDecodeSectionAlignment, 0u);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(&header) % internal::kDecodeSectionAlignment, 0u);
+  EXPECT_LT(header.byte_pairs_offset, header.offsets_offset);
   EXPECT_LT(header.tails_offset, header.offsets_offset);
   EXPECT_LT(header.split_offset, header.offsets_offset);
   EXPECT_LT(header.pair_slots_offset, header.offsets_offset);
   EXPECT_GT(header.bytes_offset, header.offsets_offset);
+}
+
+TEST_P(BytePairEncoderTest, BytePairSectionAgreesWithTheTrie) {
+  const ImageView& image = encoder_->image();
+  size_t tokens = 0;
+  for (int first = 0; first < 256; ++first) {
+    for (int second = 0; second < 256; ++second) {
+      const unsigned char pair[2] = {static_cast<unsigned char>(first),
+                                     static_cast<unsigned char>(second)};
+      const uint32_t id = image.Find(pair, 2);
+      ASSERT_EQ(image.BytePairToken(pair[0], pair[1]), id) << first << " " << second;
+      tokens += id != internal::kNoToken;
+    }
+  }
+  EXPECT_EQ(tokens, image.header().byte_pair_count);
 }
 
 TEST_P(BytePairEncoderTest, PairTableInvertsSplits) {

@@ -7,10 +7,15 @@
 // ranks: the rank files of OpenAI's encodings are dense (ranks 0..n-1), which
 // the compiler checks, so the BPE merge priority of a token is its id.
 //
-// Counting touches only the first six sections, sized so that all of them
+// Counting touches only the first seven sections, sized so that all of them
 // together stay under the rank file's own size (the resident-memory budget;
 // byte_pair_encoder_test holds it):
 //   byte_tokens[256] uint32  the token of each single byte (every byte is one)
+//   byte_pairs       ~28 KB  the token of each two-byte string, if it is one
+//                            (BytePairSection below): every merge loop starts
+//                            with the pairs of its bytes, and a list this small
+//                            answers them from L1 where the pair table takes
+//                            three dependent reads.
 //   trie[slots]      uint32  a double-array trie over the token bytes whose
 //                            single-path subtrees are cut off into `tails`;
 //                            it holds the token ids, so one walk answers both
@@ -42,7 +47,7 @@
 namespace ctxmem::context::tokenizer::internal {
 
 inline constexpr char kImageMagic[8] = {'C', 'T', 'X', 'T', 'O', 'K', '0', '1'};
-inline constexpr uint32_t kImageVersion = 4;
+inline constexpr uint32_t kImageVersion = 5;
 inline constexpr uint32_t kNoToken = 0xFFFFFFFFu;
 
 inline constexpr uint64_t kDecodeSectionAlignment = 65536;
@@ -74,8 +79,23 @@ struct ImageHeader {
   uint64_t total_size;
   // FNV-1a over the rank file the image was compiled from, for diagnostics.
   uint64_t source_fingerprint;
+  uint64_t byte_pairs_offset;
+  uint32_t byte_pair_count;  // two-byte tokens
+  uint32_t reserved;
 };
-static_assert(sizeof(ImageHeader) == 128);
+static_assert(sizeof(ImageHeader) == 144);
+
+// The byte-pair section: bit (first << 8 | second) of a 65,536-bit map is set
+// iff those two bytes are a token; the tokens are listed in that order, and
+// each 64-bit word of the map carries how many set bits precede it, so a
+// token's place in the list is that count plus a popcount within the word.
+struct BytePairSection {
+  static constexpr uint64_t kWords = 65536 / 64;
+  static constexpr uint64_t kBitsOffset = 0;                    // uint64[kWords]
+  static constexpr uint64_t kBeforeOffset = kWords * 8;         // uint16[kWords]
+  static constexpr uint64_t kIdsOffset = kBeforeOffset + kWords * 2;  // uint32[count]
+  static constexpr uint64_t Bytes(uint32_t count) { return kIdsOffset + uint64_t{count} * 4; }
+};
 
 // One double-array slot. Node identity is its slot index; the root is slot 0.
 // The child of node s by byte c lives at slot base(s) + c and is valid iff that

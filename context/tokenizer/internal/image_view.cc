@@ -33,6 +33,9 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
       header->tail_bytes > kTailBitMask / 8 || header->pair_buckets == 0 ||
       header->pair_slots < n / 2 ||
       !SectionFits(header->byte_tokens_offset, 256 * 4, size) ||
+      header->byte_pair_count > 65536 ||
+      !SectionFits(header->byte_pairs_offset, BytePairSection::Bytes(header->byte_pair_count),
+                   size) ||
       !SectionFits(header->trie_offset, uint64_t{header->trie_slots} * 4, size) ||
       !SectionFits(header->tails_offset, uint64_t{header->tail_bytes} + 4, size) ||
       !SectionFits(header->split_offset, SplitEntryByte(static_cast<uint32_t>(n)) + 8, size) ||
@@ -48,6 +51,12 @@ absl::StatusOr<ImageView> ImageView::Open(const void* data, size_t size) {
   ImageView view;
   view.header_ = header;
   view.byte_tokens_ = reinterpret_cast<const uint32_t*>(base + header->byte_tokens_offset);
+  const unsigned char* byte_pairs = base + header->byte_pairs_offset;
+  view.byte_pair_bits_ =
+      reinterpret_cast<const uint64_t*>(byte_pairs + BytePairSection::kBitsOffset);
+  view.byte_pair_before_ =
+      reinterpret_cast<const uint16_t*>(byte_pairs + BytePairSection::kBeforeOffset);
+  view.byte_pair_ids_ = reinterpret_cast<const uint32_t*>(byte_pairs + BytePairSection::kIdsOffset);
   view.trie_ = reinterpret_cast<const uint32_t*>(base + header->trie_offset);
   view.tails_ = base + header->tails_offset;
   view.split_ = base + header->split_offset;

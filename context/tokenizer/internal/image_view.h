@@ -123,6 +123,16 @@ class ImageView {
     return SplitEntry(merged) == (left | (uint64_t{right} << kIdBits)) ? merged : kNoToken;
   }
 
+  // The token of the two bytes `first` then `second`, or kNoToken: the same
+  // as Find() on them, from the byte-pair section (L1-sized).
+  uint32_t BytePairToken(unsigned char first, unsigned char second) const {
+    const uint32_t index = (uint32_t{first} << 8) | second;
+    const uint64_t word = byte_pair_bits_[index / 64];
+    const uint64_t bit = uint64_t{1} << (index % 64);
+    if ((word & bit) == 0) return kNoToken;
+    return byte_pair_ids_[byte_pair_before_[index / 64] + PopCount(word & (bit - 1))];
+  }
+
   // Decode's tables, which counting never reads.
   uint32_t TokenLength(uint32_t id) const { return offsets_[id + 1] - offsets_[id]; }
   std::string_view TokenBytes(uint32_t id) const {
@@ -132,6 +142,15 @@ class ImageView {
 
  private:
   ImageView() = default;
+
+  // Without -mpopcnt, __builtin_popcountll is a library call; this is the
+  // usual SWAR count, a dozen instructions without a branch.
+  static uint32_t PopCount(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<uint32_t>((x * 0x0101010101010101ULL) >> 56);
+  }
 
   // The id kIdBits wide at bit `bit` of the tails.
   uint32_t ReadId(uint32_t bit) const {
@@ -200,6 +219,9 @@ class ImageView {
   const unsigned char* pair_slots_ = nullptr;
   uint32_t pair_slot_count_ = 0;
   uint64_t pair_seed_ = 0;
+  const uint64_t* byte_pair_bits_ = nullptr;
+  const uint16_t* byte_pair_before_ = nullptr;
+  const uint32_t* byte_pair_ids_ = nullptr;
   const uint32_t* offsets_ = nullptr;
   const unsigned char* bytes_ = nullptr;
 };

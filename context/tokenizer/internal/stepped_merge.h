@@ -45,7 +45,7 @@ class SteppedMerge {
   void Start(const ImageView& image, const unsigned char* bytes, size_t n) {
     n_ = n;
     for (size_t i = 0; i < n; ++i) ids_[i] = image.ByteToken(bytes[i]);
-    for (size_t i = 0; i + 1 < n; ++i) keys_[i] = Key(image, i, ids_[i], ids_[i + 1]);
+    for (size_t i = 0; i + 1 < n; ++i) keys_[i] = KeyOf(image.BytePairToken(bytes[i], bytes[i + 1]), i);
     for (size_t i = n - 1; i < kLanes; ++i) keys_[i] = kNoKey;
     starts_ = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
   }
@@ -100,7 +100,9 @@ class SteppedMerge {
   static constexpr size_t kVectorLanes = 4;
 
   static float Key(const ImageView& image, size_t part, uint32_t left, uint32_t right) {
-    const uint32_t rank = image.PairLookup(left, right);
+    return KeyOf(image.PairLookup(left, right), part);
+  }
+  static float KeyOf(uint32_t rank, size_t part) {
     return rank == kNoToken ? kNoKey
                             : static_cast<float>((rank << kLaneBits) | static_cast<uint32_t>(part));
   }

@@ -484,9 +484,27 @@ class ImageBuilder {
       byte_tokens[byte] = Find(std::string(1, static_cast<char>(byte)));  // BuildIndex: found
     }
 
+    // The byte-pair section: the map, the counts before each word, the ids.
+    std::vector<uint64_t> pair_bits(BytePairSection::kWords);
+    std::vector<uint16_t> pair_before(BytePairSection::kWords);
+    std::vector<uint32_t> pair_ids;
+    for (uint32_t index = 0; index < 65536; ++index) {
+      if (index % 64 == 0) pair_before[index / 64] = static_cast<uint16_t>(pair_ids.size());
+      const uint32_t id = Find(std::string{static_cast<char>(index >> 8), static_cast<char>(index)});
+      if (id == kNoToken) continue;
+      pair_bits[index / 64] |= uint64_t{1} << (index % 64);
+      pair_ids.push_back(id);
+    }
+    std::string byte_pairs;
+    byte_pairs.append(reinterpret_cast<const char*>(pair_bits.data()), pair_bits.size() * 8);
+    byte_pairs.append(reinterpret_cast<const char*>(pair_before.data()), pair_before.size() * 2);
+    byte_pairs.append(reinterpret_cast<const char*>(pair_ids.data()), pair_ids.size() * 4);
+    header.byte_pair_count = static_cast<uint32_t>(pair_ids.size());
+
     // The sections counting reads first, side by side; Decode's last.
     std::string out(sizeof(ImageHeader), '\0');
     header.byte_tokens_offset = Append(out, byte_tokens);
+    header.byte_pairs_offset = AppendBytes(out, byte_pairs);
     header.trie_offset = Append(out, trie_);
     header.tails_offset = AppendBytes(out, tails_, 4);
     header.split_offset = AppendBytes(out, split_packed);
@@ -512,6 +530,13 @@ class ImageBuilder {
     std::memcpy(aligned, image.data(), image.size());
     absl::StatusOr<ImageView> view = ImageView::Open(aligned, image.size());
     if (!view.ok()) return view.status();
+    for (uint32_t index = 0; index < 65536; ++index) {
+      const std::string pair{static_cast<char>(index >> 8), static_cast<char>(index)};
+      if (view->BytePairToken(static_cast<unsigned char>(pair[0]),
+                              static_cast<unsigned char>(pair[1])) != Find(pair)) {
+        return absl::InternalError(absl::StrCat("the byte-pair section answers ", index, " wrongly"));
+      }
+    }
     std::vector<ImageView::PrefixToken> prefixes(256);
     const uint32_t n = static_cast<uint32_t>(tokens_.size());
     for (uint32_t id = 0; id < n; ++id) {
