@@ -109,6 +109,13 @@ size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
   }
   CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
   if (CacheHit(slot, cache_tag_, piece)) return slot.id_count;
+  if (piece.size() <= kShortPieceBytes) {
+    // The hot case of random text: no vector on the way.
+    uint32_t ids[kShortPieceBytes];
+    const size_t parts = MergeShortPiece(piece, ids);
+    CacheStore(slot, cache_tag_, piece, ids, parts);
+    return parts;
+  }
   EncodeAndCache(piece, slot, tokens);
   return tokens.size();
 }
@@ -177,9 +184,12 @@ size_t MergeOverIds(const internal::ImageView& image, const unsigned char* bytes
 
 void BytePairEncoder::EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const {
   uint32_t ids[kShortPieceBytes];
-  const size_t parts = MergeOverIds<kShortPieceBytes, false>(
+  out.insert(out.end(), ids, ids + MergeShortPiece(piece, ids));
+}
+
+size_t BytePairEncoder::MergeShortPiece(std::string_view piece, uint32_t* ids) const {
+  return MergeOverIds<kShortPieceBytes, false>(
       image_, reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), ids, nullptr);
-  out.insert(out.end(), ids, ids + parts);
 }
 
 void BytePairEncoder::EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const {
