@@ -101,21 +101,23 @@ void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_
 }
 
 size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
-  std::vector<uint32_t>& tokens = ThreadScratch().tokens;
-  tokens.clear();
   if (piece.size() > CachedPiece::kMaxBytes) {
+    std::vector<uint32_t>& tokens = ThreadScratch().tokens;
+    tokens.clear();
     EncodeLongPiece(piece, tokens);
     return tokens.size();
   }
   CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
   if (CacheHit(slot, cache_tag_, piece)) return slot.id_count;
   if (piece.size() <= kShortPieceBytes) {
-    // The hot case of random text: no vector on the way.
+    // The hot case of random text: no scratch vector on the way.
     uint32_t ids[kShortPieceBytes];
     const size_t parts = MergeShortPiece(piece, ids);
     CacheStore(slot, cache_tag_, piece, ids, parts);
     return parts;
   }
+  std::vector<uint32_t>& tokens = ThreadScratch().tokens;
+  tokens.clear();
   EncodeAndCache(piece, slot, tokens);
   return tokens.size();
 }
