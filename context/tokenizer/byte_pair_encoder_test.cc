@@ -1,5 +1,6 @@
 #include "context/tokenizer/byte_pair_encoder.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "context/tokenizer/internal/embedded_images.h"
+#include "context/tokenizer/internal/random_pieces.h"
 #include "gtest/gtest.h"
 
 namespace ctxmem::context::tokenizer {
@@ -181,14 +183,11 @@ TEST_P(BytePairEncoderTest, StrategiesAgreeOnRandomPieces) {
   const std::string alphabets[] = {"ab", "abc ", "0123456789", "aeiou lrst", " \t\n",
                                    "\xe4\xb8\x80\xe4\xba\x8c", "=-+*/<>"};
   for (int round = 0; round < 3000; ++round) {
-    std::string piece;
     const size_t length = 1 + rng() % 200;
-    if (round % 3 == 0) {
-      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
-    } else {
-      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
-      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
-    }
+    const std::string piece = internal::RandomPiece(
+        rng, image, length,
+        round % 3 == 0 ? internal::PieceKind::kGluedTokens : internal::PieceKind::kAlphabet,
+        alphabets);
     const std::vector<uint32_t> merged = Merge(piece);
     ASSERT_EQ(merged, Backtrack(piece)) << "round " << round;
     ASSERT_EQ(Decode(merged), piece);
@@ -217,17 +216,9 @@ TEST_P(BytePairEncoderTest, ShortPiecesAgreeWithMergeLoop) {
                                    "0123456789", " \t\n\r"};
   for (int round = 0; round < 200'000; ++round) {
     const size_t length = 1 + rng() % kShort;
-    std::string piece;
-    if (round % 4 == 0) {
-      while (piece.size() < length) piece += static_cast<char>(rng());
-    } else if (round % 4 == 1) {
-      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
-      piece.resize(length);
-    } else {
-      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
-      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
-    }
-    check(piece);
+    // Half from the alphabets, a quarter each of bytes and glued tokens.
+    const auto kind = static_cast<internal::PieceKind>(std::min(round % 4, 2));
+    check(internal::RandomPiece(rng, image, length, kind, alphabets));
   }
 }
 
@@ -245,15 +236,8 @@ TEST_P(BytePairEncoderTest, ChunksAgreeWithMergeLoopAndBacktracking) {
                                    "0123456789", "ab", "\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89"};
   for (int round = 0; round < 6000; ++round) {
     const size_t length = 1 + rng() % 400;
-    std::string piece;
-    if (round % 3 == 0) {
-      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
-    } else if (round % 3 == 1) {
-      while (piece.size() < length) piece += static_cast<char>(rng());
-    } else {
-      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
-      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
-    }
+    const std::string piece = internal::RandomPiece(
+        rng, image, length, static_cast<internal::PieceKind>(round % 3), alphabets);
     ASSERT_EQ(chunks(piece), Merge(piece)) << "round " << round;
   }
   // Long pieces, against the backtracking encoder (the merge loop is too slow).

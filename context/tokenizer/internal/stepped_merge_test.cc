@@ -8,13 +8,13 @@
 #include "absl/strings/escaping.h"
 #include "context/tokenizer/byte_pair_encoder.h"
 #include "context/tokenizer/internal/embedded_images.h"
+#include "context/tokenizer/internal/random_pieces.h"
 #include "gtest/gtest.h"
 
 namespace ctxmem::context::tokenizer::internal {
 namespace {
 
-// Random pieces of 1..max_bytes bytes: arbitrary bytes, glued tokens, and
-// small alphabets, where merges pile up.
+// Random pieces of 1..max_bytes bytes of every kind (random_pieces.h).
 std::vector<std::string> RandomPieces(const ImageView& image, size_t max_bytes, int count,
                                       uint32_t seed) {
   std::mt19937 rng(seed);
@@ -23,17 +23,8 @@ std::vector<std::string> RandomPieces(const ImageView& image, size_t max_bytes, 
   std::vector<std::string> pieces;
   for (int round = 0; round < count; ++round) {
     const size_t length = 1 + rng() % max_bytes;
-    std::string piece;
-    if (round % 3 == 0) {
-      while (piece.size() < length) piece += static_cast<char>(rng());
-    } else if (round % 3 == 1) {
-      while (piece.size() < length) piece += image.TokenBytes(rng() % image.token_count());
-      piece.resize(length);
-    } else {
-      const std::string& alphabet = alphabets[rng() % std::size(alphabets)];
-      while (piece.size() < length) piece += alphabet[rng() % alphabet.size()];
-    }
-    pieces.push_back(piece);
+    pieces.push_back(
+        RandomPiece(rng, image, length, static_cast<PieceKind>(round % 3), alphabets));
   }
   return pieces;
 }
