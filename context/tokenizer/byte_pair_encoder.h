@@ -73,8 +73,6 @@ class BytePairEncoder {
   // split they are (a joined part's merges are those of its bytes alone).
   // Tests hold it to EncodeByMergeLoop, which ranks by the joined bytes.
   void EncodeShortPiece(std::string_view piece, std::vector<uint32_t>& out) const;
-  // EncodeShortPiece into `ids` (room for kShortPieceBytes); returns how many.
-  size_t MergeShortPiece(std::string_view piece, uint32_t* ids) const;
   // ASCII pieces of kChunkedPieceBytes or more without a long run of one byte:
   // the piece cut into chunks of kChunkBytes, each merged as above (four at a
   // time, interleaved: internal/stepped_merge.h), with the pair at each seam
@@ -85,7 +83,7 @@ class BytePairEncoder {
   // and punctuation, 64 kept (48 within 4%, 24 and 32 slower).
   static constexpr size_t kChunkBytes = 64;
   static constexpr size_t kChunkedPieceBytes = 64;
-  // The most bytes one merge loop takes: a chunk, or a window mending a seam.
+  // The most bytes a window mending a seam takes (MergeOverIds's bound).
   static constexpr size_t kMergeMaxBytes = 64;
   static_assert(kShortPieceBytes <= kChunkBytes && kChunkBytes <= kMergeMaxBytes);
   void EncodeByChunks(std::string_view piece, std::vector<uint32_t>& out) const;
@@ -96,6 +94,8 @@ class BytePairEncoder {
   const internal::ImageView& image() const { return image_; }
 
  private:
+  // EncodeShortPiece into `ids` (room for kShortPieceBytes); returns how many.
+  size_t MergeShortPiece(std::string_view piece, uint32_t* ids) const;
   // A piece that is not a token: through the calling thread's piece cache
   // (text repeats its words, and a cached piece costs one probe instead of
   // an encoding), else by EncodeShortPiece or EncodeLongPiece.
@@ -107,10 +107,12 @@ class BytePairEncoder {
                       std::vector<uint32_t>& out) const;
   // Pieces longer than kShortPieceBytes: by the run shortcut if it serves,
   // else by chunks, or by backtracking if they are shorter than
-  // kChunkedPieceBytes or not ASCII. Chunks lose on other scripts, emoji and
-  // Unicode spaces: the merge loop pays every byte-level merge of each
-  // multi-byte character, while such text repeats enough for backtracking's
-  // validity memo to hit (emoji 140 -> 57 MB/s when chunked; measured).
+  // kChunkedPieceBytes or not ASCII. Chunks lose on emoji and Unicode spaces
+  // and gain nothing on CJK: the merge loop pays every byte-level merge of
+  // each multi-byte character, while such text repeats enough for
+  // backtracking's validity memo to hit (measured with four-way 64-byte
+  // chunks: emoji 140 -> 80 MB/s, CJK unchanged; combining marks, the one
+  // gain, are well above the realistic figure either way).
   void EncodeLongPiece(std::string_view piece, std::vector<uint32_t>& out) const;
   static bool IsAscii(std::string_view piece);
   // The run shortcut (EncodeRun) for the piece's first long run of one

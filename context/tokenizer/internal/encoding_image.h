@@ -11,7 +11,7 @@
 // together stay under the rank file's own size (the resident-memory budget;
 // byte_pair_encoder_test holds it):
 //   byte_tokens[256] uint32  the token of each single byte (every byte is one)
-//   byte_pairs       ~28 KB  the token of each two-byte string, if it is one
+//   byte_pairs    25-28 KB  the token of each two-byte string, if it is one
 //                            (BytePairSection below): every merge loop starts
 //                            with the pairs of its bytes, and a list this small
 //                            answers them from L1 where the pair table takes

@@ -1,6 +1,6 @@
-// tiktoken's merge loop over ids, for a few dozen bytes (a chunk of a long
-// piece, a short piece), as a state that makes one merge per Step(), so that
-// several independent merges can run interleaved (RunInterleaved).
+// tiktoken's merge loop over ids, for up to 64 bytes (a chunk of a long
+// piece), as a state that makes one merge per Step(), so that several
+// independent merges can run interleaved (RunInterleaved).
 //
 // Why interleave: each merge waits on the pair-table lookups the merge before
 // it made (three dependent reads, mostly from L2), so one merge loop on its
@@ -13,8 +13,7 @@
 // The rank of two adjacent parts joined is the token the pair table says
 // they merge into: BPE only ever joins two parts into a token whose split
 // they are (a joined part's merges are those of its bytes alone), and ranks
-// are ids. byte_pair_encoder_test holds the result to tiktoken's loop over
-// bytes.
+// are ids. stepped_merge_test holds the result to tiktoken's loop over bytes.
 
 #ifndef CTXMEM_CONTEXT_TOKENIZER_INTERNAL_STEPPED_MERGE_H_
 #define CTXMEM_CONTEXT_TOKENIZER_INTERNAL_STEPPED_MERGE_H_
@@ -56,7 +55,7 @@ class SteppedMerge {
     if (least == kNoKey) return false;
     const auto key = static_cast<uint32_t>(least);
     const uint32_t merged = key >> kLaneBits;
-    const size_t at = key & (kLanes - 1);
+    const size_t at = key & ((uint32_t{1} << kLaneBits) - 1);
     // Part `at` absorbs the next part; the keys on either side change.
     uint64_t after = starts_ & (~uint64_t{1} << at);  // the absorbed part first
     const size_t absorbed = static_cast<size_t>(__builtin_ctzll(after));
@@ -72,9 +71,6 @@ class SteppedMerge {
     }
     return true;
   }
-
-  // How many parts there are.
-  size_t parts() const { return static_cast<size_t>(__builtin_popcountll(starts_)); }
 
   // Writes the parts' ids (and, if `lengths` is not null, their byte
   // lengths); returns how many.
@@ -140,7 +136,8 @@ class SteppedMerge {
 // Runs merges[0, count), count <= kWays, to their ends, a step of each in turn.
 template <size_t kLanes, size_t kWays>
 void RunInterleaved(const ImageView& image, SteppedMerge<kLanes>* merges, size_t count) {
-  static_assert(kWays <= 32);
+  static_assert(kWays < 32);
+  if (count > kWays) count = kWays;  // the rest would never be stepped
   uint32_t running = (uint32_t{1} << count) - 1;
   while (running != 0) {
     for (size_t k = 0; k < kWays; ++k) {

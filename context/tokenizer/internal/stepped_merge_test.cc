@@ -23,8 +23,9 @@ std::vector<std::string> RandomPieces(const ImageView& image, size_t max_bytes, 
   std::vector<std::string> pieces;
   for (int round = 0; round < count; ++round) {
     const size_t length = 1 + rng() % max_bytes;
-    pieces.push_back(
-        RandomPiece(rng, image, length, static_cast<PieceKind>(round % 3), alphabets));
+    constexpr PieceKind kKinds[] = {PieceKind::kBytes, PieceKind::kGluedTokens,
+                                     PieceKind::kAlphabet};
+    pieces.push_back(RandomPiece(rng, image, length, kKinds[round % 3], alphabets));
   }
   return pieces;
 }
@@ -49,7 +50,6 @@ void ExpectMergeLoopsAgree(const ImageView& image) {
         encoder.EncodeByMergeLoop(piece, expected);
         uint32_t ids[kLanes];
         uint8_t lengths[kLanes];
-        ASSERT_EQ(merges[k].parts(), expected.size()) << absl::CEscape(piece);
         const size_t parts = merges[k].Finish(ids, lengths);
         ASSERT_EQ(std::vector<uint32_t>(ids, ids + parts), expected) << absl::CEscape(piece);
         size_t at = 0;
