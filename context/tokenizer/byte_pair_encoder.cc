@@ -88,6 +88,10 @@ void CacheStore(CachedPiece& slot, uint16_t encoding, std::string_view piece, co
 }  // namespace
 
 void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_t>& out) const {
+  if (piece.size() <= kUncachedPieceBytes) {
+    EncodeShortPiece(piece, out);
+    return;
+  }
   if (piece.size() > CachedPiece::kMaxBytes) {
     EncodeLongPiece(piece, out);
     return;
@@ -101,6 +105,10 @@ void BytePairEncoder::EncodeNonToken(std::string_view piece, std::vector<uint32_
 }
 
 size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
+  if (piece.size() <= kUncachedPieceBytes) {
+    uint32_t ids[kShortPieceBytes];
+    return MergeShortPiece(piece, ids);
+  }
   if (piece.size() > CachedPiece::kMaxBytes) {
     std::vector<uint32_t>& tokens = ThreadScratch().tokens;
     tokens.clear();
@@ -110,7 +118,7 @@ size_t BytePairEncoder::CountNonToken(std::string_view piece) const {
   CachedPiece& slot = CacheSlot(internal::HashTokenBytes(piece.data(), piece.size()));
   if (CacheHit(slot, cache_tag_, piece)) return slot.id_count;
   if (piece.size() <= kShortPieceBytes) {
-    // The hot case of random text: no scratch vector on the way.
+    // No scratch vector on the way.
     uint32_t ids[kShortPieceBytes];
     const size_t parts = MergeShortPiece(piece, ids);
     CacheStore(slot, cache_tag_, piece, ids, parts);
