@@ -44,7 +44,9 @@ class SteppedMerge {
   void Start(const ImageView& image, const unsigned char* bytes, size_t n) {
     n_ = n;
     for (size_t i = 0; i < n; ++i) ids_[i] = image.ByteToken(bytes[i]);
-    for (size_t i = 0; i + 1 < n; ++i) keys_[i] = KeyOf(image.BytePairToken(bytes[i], bytes[i + 1]), i);
+    for (size_t i = 0; i + 1 < n; ++i) {
+      keys_[i] = KeyOf(image.BytePairToken(bytes[i], bytes[i + 1]), i);
+    }
     for (size_t i = n - 1; i < kLanes; ++i) keys_[i] = kNoKey;
     starts_ = n == 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
   }
@@ -72,18 +74,15 @@ class SteppedMerge {
     return true;
   }
 
-  // Writes the parts' ids (and, if `lengths` is not null, their byte
-  // lengths); returns how many.
+  // Writes the parts' ids and byte lengths; returns how many.
   size_t Finish(uint32_t* ids, uint8_t* lengths) const {
     size_t parts = 0;
     for (uint64_t starts = starts_; starts != 0; ++parts) {
       const size_t part = static_cast<size_t>(__builtin_ctzll(starts));
       starts &= starts - 1;
+      const size_t next = starts == 0 ? n_ : static_cast<size_t>(__builtin_ctzll(starts));
       ids[parts] = ids_[part];
-      if (lengths != nullptr) {
-        const size_t next = starts == 0 ? n_ : static_cast<size_t>(__builtin_ctzll(starts));
-        lengths[parts] = static_cast<uint8_t>(next - part);
-      }
+      lengths[parts] = static_cast<uint8_t>(next - part);
     }
     return parts;
   }

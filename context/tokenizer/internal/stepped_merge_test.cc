@@ -87,16 +87,22 @@ TEST_P(SteppedMergeTest, FullWidthAndSingleByte) {
     std::vector<uint32_t> expected;
     encoder.EncodeByMergeLoop(piece, expected);
     uint32_t ids[64];
-    ASSERT_EQ(std::vector<uint32_t>(ids, ids + merge.Finish(ids, nullptr)), expected)
-        << absl::CEscape(piece);
+    uint8_t lengths[64];
+    const size_t parts = merge.Finish(ids, lengths);
+    ASSERT_EQ(std::vector<uint32_t>(ids, ids + parts), expected) << absl::CEscape(piece);
+    size_t bytes = 0;
+    for (size_t i = 0; i < parts; ++i) bytes += lengths[i];
+    EXPECT_EQ(bytes, piece.size()) << absl::CEscape(piece);
   }
   SteppedMerge<4> single;
   const unsigned char byte = 'x';
   single.Start(*image, &byte, 1);
   EXPECT_FALSE(single.Step(*image));
   uint32_t id;
-  ASSERT_EQ(single.Finish(&id, nullptr), 1u);
+  uint8_t length;
+  ASSERT_EQ(single.Finish(&id, &length), 1u);
   EXPECT_EQ(id, image->ByteToken('x'));
+  EXPECT_EQ(length, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Encodings, SteppedMergeTest,
